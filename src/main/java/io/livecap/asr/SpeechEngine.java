@@ -1,0 +1,23 @@
+package io.livecap.asr;
+
+/**
+ * A speech recogniser whose model is loaded once and shared by every stream.
+ *
+ * <p>Implementations must be safe to call {@link #openStream} from any thread; each {@link RecognitionStream}
+ * they return is used by one thread at a time (its session's worker).
+ */
+public interface SpeechEngine extends AutoCloseable {
+
+    /** Audio that reaches {@link RecognitionStream#acceptAudio} is always 16 kHz mono signed 16-bit. */
+    int SAMPLE_RATE = 16_000;
+
+    /** The name used in configuration and logs: {@code vosk}, {@code pocketsphinx}, {@code sphinx4}. */
+    String name();
+
+    /** Opens a recogniser for one stream; results go to {@code listener} on the thread that feeds audio. */
+    RecognitionStream openStream(StreamOptions options, RecognitionListener listener);
+
+    /** Frees the shared model. Streams still open may fail afterwards. */
+    @Override
+    void close();
+}
