@@ -1,14 +1,13 @@
 package io.livecap.asr;
 
-import io.livecap.asr.pocketsphinx.PocketsphinxEngine;
-import io.livecap.asr.sphinx4.Sphinx4Engine;
-import io.livecap.asr.vosk.VoskEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Loads the configured engine. {@code auto} takes the best one this machine has: vosk if a model is present, else
@@ -17,54 +16,52 @@ import java.util.Optional;
  */
 public final class EngineSelector {
 
+    /** Best first. */
+    private static final List<String> AUTO_ORDER = List.of("vosk", "pocketsphinx", "sphinx4");
     private static final Logger log = LoggerFactory.getLogger(EngineSelector.class);
 
     private EngineSelector() {
     }
 
-    /**
-     * @param name              auto, vosk, pocketsphinx or sphinx4
-     * @param voskModels        a Vosk model directory or a directory holding models
-     * @param pocketsphinxModel the directory holding pocketsphinx's en-us model
-     */
-    public static SpeechEngine load(String name, Path voskModels, Path pocketsphinxModel) {
+    public static SpeechEngine load(String name, EngineSettings settings) {
         String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
-        return switch (wanted) {
-            case "vosk" -> {
-                Path model = VoskEngine.findModel(voskModels).orElseThrow(() -> new EngineUnavailableException(
-                        "no Vosk model in " + voskModels.toAbsolutePath() + "; fetch one with `models/fetch` "
-                                + "(see models/README.md) or choose --engine pocketsphinx|sphinx4"));
-                log.info("engine: vosk (configured), model {}", model);
-                yield VoskEngine.load(model);
-            }
-            case "pocketsphinx" -> {
-                log.info("engine: pocketsphinx (configured), model {}", pocketsphinxModel);
-                yield PocketsphinxEngine.load(pocketsphinxModel);
-            }
-            case "sphinx4" -> {
-                log.info("engine: sphinx4 (configured)");
-                yield Sphinx4Engine.load();
-            }
-            case "auto" -> auto(voskModels, pocketsphinxModel);
-            default -> throw new EngineUnavailableException("unknown engine \"" + name
-                    + "\"; choose auto, vosk, pocketsphinx or sphinx4");
-        };
+        if (wanted.equals("auto")) {
+            return auto(settings);
+        }
+        EngineProvider provider = provider(wanted).orElseThrow(() -> new EngineUnavailableException(
+                "unknown engine \"" + name + "\"; choose auto, " + String.join(", ", AUTO_ORDER)));
+        Optional<String> missing = provider.unavailableReason(settings);
+        if (missing.isPresent()) {
+            throw new EngineUnavailableException(wanted + " is unavailable: " + missing.get());
+        }
+        log.info("engine: {} (configured)", wanted);
+        return provider.load(settings);
     }
 
-    private static SpeechEngine auto(Path voskModels, Path pocketsphinxModel) {
-        Optional<Path> vosk = VoskEngine.findModel(voskModels);
-        if (vosk.isPresent()) {
-            log.info("engine: vosk (auto: found model {})", vosk.get());
-            return VoskEngine.load(vosk.get());
+    public static Optional<EngineProvider> provider(String name) {
+        for (EngineProvider p : ServiceLoader.load(EngineProvider.class)) {
+            if (p.name().equals(name)) {
+                return Optional.of(p);
+            }
         }
-        Optional<String> noPocketsphinx = PocketsphinxEngine.unavailableReason(pocketsphinxModel);
-        if (noPocketsphinx.isEmpty()) {
-            log.info("engine: pocketsphinx (auto: no Vosk model in {}; pocketsphinx is installed)",
-                    voskModels.toAbsolutePath());
-            return PocketsphinxEngine.load(pocketsphinxModel);
+        return Optional.empty();
+    }
+
+    private static SpeechEngine auto(EngineSettings settings) {
+        List<String> passedOver = new ArrayList<>();
+        for (String name : AUTO_ORDER) {
+            Optional<EngineProvider> provider = provider(name);
+            if (provider.isEmpty()) {
+                continue;
+            }
+            Optional<String> missing = provider.get().unavailableReason(settings);
+            if (missing.isEmpty()) {
+                log.info("engine: {} (auto{}{})", name, passedOver.isEmpty() ? "" : "; passed over: ",
+                        String.join("; ", passedOver));
+                return provider.get().load(settings);
+            }
+            passedOver.add(name + " - " + missing.get());
         }
-        log.info("engine: sphinx4 (auto: no Vosk model in {}; pocketsphinx unavailable: {})",
-                voskModels.toAbsolutePath(), noPocketsphinx.get());
-        return Sphinx4Engine.load();
+        throw new EngineUnavailableException("no speech engine can run here: " + String.join("; ", passedOver));
     }
 }

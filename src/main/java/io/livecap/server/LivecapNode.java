@@ -1,6 +1,7 @@
 package io.livecap.server;
 
 import io.livecap.asr.EngineSelector;
+import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.captions.LineBreaker;
 import io.livecap.config.LivecapConfig;
@@ -28,8 +29,8 @@ public final class LivecapNode implements AutoCloseable {
     }
 
     public static LivecapNode start(LivecapConfig config) throws InterruptedException {
-        SpeechEngine engine = EngineSelector.load(config.engine().name(), Path.of(config.engine().voskModel()),
-                Path.of(config.engine().pocketsphinxModel()));
+        SpeechEngine engine = EngineSelector.load(config.engine().name(), new EngineSettings(
+                Path.of(config.engine().voskModel()), Path.of(config.engine().pocketsphinxModel())));
         return start(config, engine);
     }
 
