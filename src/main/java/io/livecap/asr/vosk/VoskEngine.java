@@ -111,9 +111,13 @@ public final class VoskEngine implements SpeechEngine {
         return modelDir;
     }
 
-    /** Opens a recogniser on the shared model; {@code options} are ignored (one model, no vocabulary hints). */
+    /**
+     * Opens a recogniser on the shared model; {@code options} are ignored (one model; Vosk's grammars restrict
+     * recognition to their words, which is not what a vocabulary hint means). Synchronized with {@link #close} so a
+     * recogniser is never created on a model being freed.
+     */
     @Override
-    public RecognitionStream openStream(StreamOptions options, RecognitionListener listener) {
+    public synchronized RecognitionStream openStream(StreamOptions options, RecognitionListener listener) {
         if (closed) {
             throw new IllegalStateException("vosk engine for " + modelDir + " is closed");
         }

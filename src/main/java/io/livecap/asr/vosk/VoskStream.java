@@ -46,7 +46,6 @@ final class VoskStream implements RecognitionStream {
         this.recognizer = recognizer;
         this.listener = listener;
         recognizer.setWords(true);
-        recognizer.setPartialWords(true);
     }
 
     @Override
