@@ -38,7 +38,7 @@ public final class VoskEngine implements SpeechEngine {
 
     private final Path modelDir;
     private final Model model;
-    private volatile boolean closed;
+    private boolean closed;
 
     private VoskEngine(Path modelDir, Model model) {
         this.modelDir = modelDir;

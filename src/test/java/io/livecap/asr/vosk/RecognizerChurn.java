@@ -18,8 +18,8 @@ import java.util.List;
  * fixed and touched up front ({@code -Xms=-Xmx}, {@code -XX:+AlwaysPreTouch}), so what RSS adds is native memory.
  *
  * <p>Arguments: model directory, raw s16le 16 kHz audio to feed each stream, number of cycles. Prints
- * {@code key=kB} lines: {@code warm} after warm-up, {@code held} with {@value #HELD} streams open at once (what a
- * stream costs), {@code churned} after the cycles.
+ * {@code key=kB} lines: {@code warm} after warm-up, {@code churned} after the cycles, {@code held} with
+ * {@value #HELD} more streams open at once (what a stream costs).
  */
 final class RecognizerChurn {
 
@@ -37,7 +37,12 @@ final class RecognizerChurn {
                 cycle(engine, audio);
             }
             long warm = rssKb();
-            // Streams held open at once: what each costs, so that the bound on growth can be read against it.
+            for (int i = 0; i < cycles; i++) {
+                cycle(engine, audio);
+            }
+            long churned = rssKb();
+            // Then streams held open at once: what each costs, to read the growth against. After the cycles, so that
+            // memory the cycles freed (and malloc kept) serves one of them at most.
             List<RecognitionStream> held = new ArrayList<>();
             for (int i = 0; i < HELD; i++) {
                 Transcript transcript = new Transcript();
@@ -47,13 +52,9 @@ final class RecognizerChurn {
             }
             long heldKb = rssKb();
             held.forEach(RecognitionStream::close);
-            for (int i = 0; i < cycles; i++) {
-                cycle(engine, audio);
-            }
-            long churned = rssKb();
             System.out.println("warm=" + warm);
-            System.out.println("held=" + heldKb);
             System.out.println("churned=" + churned);
+            System.out.println("held=" + heldKb);
         }
     }
 

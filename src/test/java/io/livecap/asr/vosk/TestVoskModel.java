@@ -28,12 +28,12 @@ final class TestVoskModel {
     static final int SILENCE = 1;
     static final int BEEP = 2;
     static final int BOOP = 3;
-    private static final int PHONES = 3;
+    static final int PHONES = 3;
 
     private static final int SAMPLE_RATE = 16_000;
-    private static final int MEL_BINS = 23;
+    static final int MEL_BINS = 23;
     private static final double LOW_HZ = 20;
-    private static final double LIFTER = 22;
+    static final double LIFTER = 22;
     /**
      * Log mel energy a tone's bin must exceed to score above silence. Measured in these features: a 0.3 full-scale
      * tone gives about 27 in its bin, +-8 noise about 9, digital silence the floor (-15.9).
@@ -62,7 +62,7 @@ final class TestVoskModel {
         check(graph, weights, bias);
 
         Files.writeString(dir.resolve("am/final.mdl"), transitionModel() + nnet(weights, bias));
-        Files.write(dir.resolve("graph/HCLG.fst"), vectorFst(graph, 4));
+        Files.write(dir.resolve("graph/HCLG.fst"), vectorFst(graph, PHONES + 1));
         Files.writeString(dir.resolve("graph/words.txt"), "<eps> 0\nbeep 1\nboop 2\n");
         // Without word boundaries a word's time swallows the silence before it.
         Files.writeString(dir.resolve("graph/phones/word_boundary.int"),
@@ -114,7 +114,7 @@ final class TestVoskModel {
      * State 0 starts; state p (1..3) is "inside phone p". Any state may enter silence or a word; a word is not
      * re-entered without silence between, so one long tone stays one word. Every state is final.
      */
-    private static List<Arc> graph() {
+    static List<Arc> graph() {
         List<Arc> arcs = new ArrayList<>();
         for (int from = 0; from <= PHONES; from++) {
             for (int phone = 1; phone <= PHONES; phone++) {
@@ -211,7 +211,7 @@ final class TestVoskModel {
      * libvosk does not check what it is given: a transition-id beyond the model's crashes the JVM in the decodable,
      * and a network with fewer outputs than pdfs decodes garbage. So the generator checks its own output.
      */
-    private static void check(List<Arc> graph, double[][] weights, double[] bias) {
+    static void check(List<Arc> graph, double[][] weights, double[] bias) {
         int states = 0;
         for (Arc arc : graph) {
             states = Math.max(states, Math.max(arc.from(), arc.to()) + 1);
@@ -247,7 +247,8 @@ final class TestVoskModel {
 
     /** OpenFst's binary VectorFst (StdArc, little-endian), every state final with weight 0. */
     private static byte[] vectorFst(List<Arc> arcs, int states) {
-        ByteBuffer out = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        int header = 4 + (4 + 6) + (4 + 8) + 4 + 4 + 8 + 8 + 8 + 8;
+        ByteBuffer out = ByteBuffer.allocate(header + states * (4 + 8) + arcs.size() * 16).order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(2125659606);
         putString(out, "vector");
         putString(out, "standard");
@@ -269,9 +270,10 @@ final class TestVoskModel {
                 out.putInt(arc.to());
             }
         }
-        byte[] bytes = new byte[out.position()];
-        out.flip().get(bytes);
-        return bytes;
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("HCLG: " + out.remaining() + " bytes unwritten");
+        }
+        return out.array();
     }
 
     private static void putString(ByteBuffer out, String s) {

@@ -5,6 +5,7 @@ import io.livecap.asr.RecognitionListener;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
 import io.livecap.asr.SpeechEngine;
+import io.livecap.asr.StreamOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ final class Transcript implements RecognitionListener {
     }
 
     RecognitionStream open(SpeechEngine engine) {
-        return engine.openStream(io.livecap.asr.StreamOptions.of("en-US"), this);
+        return engine.openStream(StreamOptions.of("en-US"), this);
     }
 
     /** Feeds samples {@code from} (inclusive) to {@code to} in 100 ms chunks, from a buffer reused for every chunk. */
