@@ -39,7 +39,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine);
+        LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine)
+                .withStoreUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
         WavAudio audio = WavAudio.read(file);
         String ref = reference == null ? null : Files.readString(reference).trim();
         try (LivecapNode node = LivecapNode.start(config)) {

@@ -36,7 +36,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine);
+        LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine)
+                .withStoreUrl("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1"); // a rehearsal leaves nothing behind
         WavAudio audio = file != null ? WavAudio.read(file) : bundledSample();
         try (LivecapNode node = LivecapNode.start(config)) {
             System.out.printf("demo: livecap on port %d, engine %s; streaming %.1f s of speech%s%n", node.port(),

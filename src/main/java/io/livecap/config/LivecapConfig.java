@@ -35,7 +35,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Ing
     public record Ingest(int maxChunkBytes) {
     }
 
-    public record Store(int maxFinalsPerStream) {
+    public record Store(String url) {
     }
 
     private static final String ENV_PREFIX = "LIVECAP_";
@@ -84,6 +84,11 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Ing
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration: " + e.getMessage());
         }
+    }
+
+    /** The same configuration with another store (the demo and the benchmark keep nothing). */
+    public LivecapConfig withStoreUrl(String url) {
+        return new LivecapConfig(server, engine, captions, ingest, new Store(url));
     }
 
     private void check() {

@@ -7,7 +7,8 @@ import io.livecap.captions.LineBreaker;
 import io.livecap.config.LivecapConfig;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.session.Sessions;
-import io.livecap.store.InMemoryCaptionStore;
+import io.livecap.store.Database;
+import io.livecap.store.JdbcCaptionStore;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -17,12 +18,15 @@ import java.nio.file.Path;
 public final class LivecapNode implements AutoCloseable {
 
     private final SpeechEngine engine;
+    private final Database database;
     private final Sessions sessions;
     private final LivecapServer server;
     private final InetSocketAddress address;
 
-    private LivecapNode(SpeechEngine engine, Sessions sessions, LivecapServer server, InetSocketAddress address) {
+    private LivecapNode(SpeechEngine engine, Database database, Sessions sessions, LivecapServer server,
+                        InetSocketAddress address) {
         this.engine = engine;
+        this.database = database;
         this.sessions = sessions;
         this.server = server;
         this.address = address;
@@ -36,13 +40,14 @@ public final class LivecapNode implements AutoCloseable {
 
     /** With an engine already loaded (tests share one across servers). The node does not close it. */
     public static LivecapNode start(LivecapConfig config, SpeechEngine engine) throws InterruptedException {
-        CaptionHub hub = new CaptionHub(new InMemoryCaptionStore(config.store().maxFinalsPerStream()));
+        Database database = Database.open(config.store().url());
+        CaptionHub hub = new CaptionHub(new JdbcCaptionStore(database));
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker);
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language());
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
-        return new LivecapNode(engine, sessions, server, address);
+        return new LivecapNode(engine, database, sessions, server, address);
     }
 
     public int port() {
@@ -66,6 +71,7 @@ public final class LivecapNode implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        database.close();
     }
 
     /** Stops the server and frees the engine's model. */

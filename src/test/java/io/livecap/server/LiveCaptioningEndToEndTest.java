@@ -32,7 +32,8 @@ class LiveCaptioningEndToEndTest {
     private static final long TICKS_PER_MS = 90;
 
     static LivecapConfig localConfig() {
-        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1"));
+        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
+                "store.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
     }
 
     @Test

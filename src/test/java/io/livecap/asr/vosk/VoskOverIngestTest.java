@@ -35,7 +35,8 @@ class VoskOverIngestTest {
         TestVoskModel.generate(models.resolve("beep-boop"));
         // auto picks vosk because a model is present: the selection path vendors rely on
         LivecapConfig config = LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
-                "server.host", "127.0.0.1", "engine.vosk_model", models.toString()));
+                "server.host", "127.0.0.1", "engine.vosk_model", models.toString(),
+                "store.url", "jdbc:h2:mem:vosk-over-ingest;DB_CLOSE_DELAY=-1"));
         node = LivecapNode.start(config);
         assertEquals("vosk", node.engine().name());
     }
