@@ -186,12 +186,12 @@ public final class AudioHealth {
 
     private void judge(WindowLevels levels, long endMs) {
         Verdict verdict = verdict(levels);
-        boolean decided = false; // this window shows the condition, so the event can say why
+        boolean explained = false; // this window shows the condition, so its numbers say why
         if (verdict == Verdict.SILENT) {
             silentWindows++;
         } else {
             silentWindows = 0;
-            decided = weigh(verdict, levels) || verdict.shows == condition;
+            explained = weigh(verdict, levels) || verdict.shows == condition;
         }
         HealthState next;
         if (silentWindows >= SILENCE_WINDOWS || (state == HealthState.SILENCE && condition == HealthState.UNKNOWN)) {
@@ -203,7 +203,7 @@ public final class AudioHealth {
             HealthState before = state;
             state = next;
             effective = resolve();
-            emit(next.wireName(), endMs, levels, (before == HealthState.SILENCE && !decided
+            emit(next.wireName(), endMs, levels, (before == HealthState.SILENCE && !explained
                     ? backText(levels) : stateText(before, levels)) + " -> " + actionText());
         }
     }
@@ -355,7 +355,7 @@ public final class AudioHealth {
         if (requested == ChannelStrategy.AUTO || repair == requested) {
             return action;
         }
-        return action + " as the operator set (auto would be " + phrase(repair) + ")";
+        return action + " as requested (auto would be " + phrase(repair) + ")";
     }
 
     private String phrase(ChannelStrategy strategy) {
@@ -367,7 +367,7 @@ public final class AudioHealth {
             case LEFT -> "using left only";
             case RIGHT -> "using right only";
             case INVERT_RIGHT -> "inverting right";
-            case SWAP -> "swapping left and right";
+            case SWAP -> "swapping left and right, then mono sum";
         };
     }
 

@@ -71,7 +71,7 @@ class OperatorStrategyTest {
         run.feedUntil(stereo, 20 * RATE);
         assertEquals(HealthState.PHASE_INVERTED, run.events.get(0).state(), run.log());
         assertEquals(ChannelStrategy.SUM, run.events.get(0).action());
-        assertTrue(run.events.get(0).message().endsWith("-> mono sum as the operator set (auto would be inverting right)"),
+        assertTrue(run.events.get(0).message().endsWith("-> mono sum as requested (auto would be inverting right)"),
                 run.events.get(0).message());
         run.health.request(ChannelStrategy.AUTO);
         run.feedAll(stereo);
