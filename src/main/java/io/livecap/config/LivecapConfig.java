@@ -1,0 +1,134 @@
+package io.livecap.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * livecap's configuration. Layers, later wins: the defaults embedded in the jar ({@code config/livecap.yaml}),
+ * a YAML file, environment variables {@code LIVECAP_<SECTION>_<KEY>}, then command-line overrides
+ * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
+ */
+public record LivecapConfig(Server server, Engine engine, Captions captions, Ingest ingest, Store store) {
+
+    public record Server(String host, int port) {
+    }
+
+    public record Engine(String name, String voskModel, String pocketsphinxModel) {
+    }
+
+    public record Captions(String language, int maxChars, int maxLines) {
+    }
+
+    public record Ingest(int maxChunkBytes) {
+    }
+
+    public record Store(int maxFinalsPerStream) {
+    }
+
+    private static final String ENV_PREFIX = "LIVECAP_";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** The embedded defaults alone. */
+    public static LivecapConfig defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /**
+     * @param file      a YAML file to lay over the defaults, or null
+     * @param env       the environment (only {@code LIVECAP_*} variables are read)
+     * @param overrides {@code section.key -> value} from the command line
+     */
+    public static LivecapConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        try {
+            ObjectNode tree = readDefaults();
+            if (file != null) {
+                if (!Files.isRegularFile(file)) {
+                    throw new ConfigException("configuration file " + file + " does not exist");
+                }
+                JsonNode overlay = YAML.readTree(file.toFile());
+                if (overlay != null && !overlay.isMissingNode() && !overlay.isNull()) {
+                    merge(tree, overlay, file.toString(), "");
+                }
+            }
+            env.forEach((name, value) -> {
+                if (name.startsWith(ENV_PREFIX)) {
+                    String rest = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+                    int split = rest.indexOf('_');
+                    if (split > 0 && tree.has(rest.substring(0, split))) {
+                        set(tree, rest.substring(0, split), rest.substring(split + 1), value, "environment " + name);
+                    }
+                }
+            });
+            overrides.forEach((key, value) -> {
+                int dot = key.indexOf('.');
+                set(tree, key.substring(0, dot), key.substring(dot + 1), value, "option " + key);
+            });
+            LivecapConfig config = YAML.treeToValue(tree, LivecapConfig.class);
+            config.check();
+            return config;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration: " + e.getMessage());
+        }
+    }
+
+    private void check() {
+        if (server.port < 0 || server.port > 65535) {
+            throw new ConfigException("server.port must be 0-65535, got " + server.port);
+        }
+        if (captions.maxChars < 8 || captions.maxLines < 1) {
+            throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");
+        }
+        if (ingest.maxChunkBytes < 1024) {
+            throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");
+        }
+    }
+
+    private static ObjectNode readDefaults() throws IOException {
+        try (InputStream in = LivecapConfig.class.getResourceAsStream("/livecap.yaml")) {
+            if (in == null) {
+                throw new UncheckedIOException(new IOException("livecap.yaml missing from the jar"));
+            }
+            return (ObjectNode) YAML.readTree(in);
+        }
+    }
+
+    private static void set(ObjectNode tree, String section, String key, String value, String source) {
+        JsonNode node = tree.get(section);
+        if (!(node instanceof ObjectNode sectionNode) || !sectionNode.has(key)) {
+            throw new ConfigException(source + ": no setting " + section + "." + key);
+        }
+        sectionNode.put(key, value);
+    }
+
+    private static void merge(ObjectNode into, JsonNode overlay, String source, String path) {
+        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = path + field.getKey();
+            JsonNode existing = into.get(field.getKey());
+            if (existing == null) {
+                throw new ConfigException(source + ": unknown setting " + name);
+            }
+            if (existing instanceof ObjectNode section && field.getValue().isObject()) {
+                merge(section, field.getValue(), source, name + ".");
+            } else {
+                into.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.livecap.session;
+
+import io.livecap.asr.SpeechEngine;
+import io.livecap.captions.LineBreaker;
+import io.livecap.delivery.CaptionHub;
+import io.livecap.ingest.IngestError;
+import io.livecap.ingest.StreamStart;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The live sessions of this server, at most one per stream id. */
+public final class Sessions {
+
+    private final SpeechEngine engine;
+    private final CaptionHub hub;
+    private final LineBreaker breaker;
+    private final Map<String, StreamSession> live = new ConcurrentHashMap<>();
+
+    public Sessions(SpeechEngine engine, CaptionHub hub, LineBreaker breaker) {
+        this.engine = engine;
+        this.hub = hub;
+        this.breaker = breaker;
+    }
+
+    /** Starts a session; a second source for a stream that is still live is refused. */
+    public StreamSession open(String streamId, StreamStart format, SessionObserver observer) {
+        StreamSession[] created = new StreamSession[1];
+        live.compute(streamId, (id, existing) -> {
+            if (existing != null && !existing.isEnded()) {
+                throw new IngestError("stream_busy", IngestError.POLICY,
+                        "stream " + id + " already has a live source (since " + existing.startedAt() + ")");
+            }
+            created[0] = new StreamSession(id, format, engine, hub.feed(id), breaker, new SessionObserver() {
+                @Override
+                public void onDiscontinuity(io.livecap.timing.Discontinuity jump) {
+                    observer.onDiscontinuity(jump);
+                }
+
+                @Override
+                public void onDrained() {
+                    observer.onDrained();
+                }
+
+                @Override
+                public void onFinished(long lastSeq) {
+                    live.remove(id, created[0]);
+                    observer.onFinished(lastSeq);
+                }
+
+                @Override
+                public void onFailed(String message) {
+                    live.remove(id, created[0]);
+                    observer.onFailed(message);
+                }
+            });
+            return created[0];
+        });
+        created[0].start();
+        return created[0];
+    }
+
+    public Collection<StreamSession> live() {
+        return List.copyOf(live.values());
+    }
+
+    public SpeechEngine engine() {
+        return engine;
+    }
+
+    public CaptionHub hub() {
+        return hub;
+    }
+
+    /** Ends every session (server shutdown): each finishes its recognition and sends its last finals. */
+    public void endAll(String reason) throws InterruptedException {
+        List<StreamSession> sessions = List.copyOf(live.values());
+        sessions.forEach(s -> s.end(reason));
+        for (StreamSession s : sessions) {
+            s.join(10_000);
+        }
+    }
+}
