@@ -44,6 +44,16 @@ final class Lecture {
         return SharedAudio.transcript(SharedAudio.LECTURE);
     }
 
+    /** The first seven sentences: up to the pause before the eighth, which starts at 29.53 s. */
+    static short[] firstSevenSentences() {
+        return Arrays.copyOf(samples(), 29_300 * SAMPLES_PER_MS);
+    }
+
+    /** Their reference: 11 + 10 + 11 + 12 + 11 + 12 + 11 words. */
+    static String firstSevenSentencesTranscript() {
+        return String.join(" ", Arrays.asList(transcript().split(" ")).subList(0, 78));
+    }
+
     static short[] concat(short[]... parts) {
         short[] all = new short[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
         int at = 0;
