@@ -118,8 +118,9 @@ public final class AudioFeeder {
                 }
             }
             long pts = ptsOf(frame, source.sampleRate());
+            long sentAt = System.currentTimeMillis();
             client.sendChunk(pts, buffer, n);
-            listener.sent(frame, n / frameBytes, pts, System.currentTimeMillis());
+            listener.sent(frame, n / frameBytes, pts, sentAt);
             frame += n / frameBytes;
         }
         if (eos) {
