@@ -7,7 +7,8 @@ import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
 import io.livecap.audio.Resampler;
 import io.livecap.audio.WavAudio;
-import io.livecap.audio.Downmix;
+import io.livecap.audio.ChannelMixer;
+import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.Caption;
 import io.livecap.client.AudioFeeder;
 import io.livecap.client.CaptionClient;
@@ -120,7 +121,8 @@ public final class LatencyBench {
 
     /** The engine alone, as fast as it goes, on the same audio: its CPU cost without livecap around it. */
     private double directRealTimeFactor() {
-        short[] mono = Downmix.toMono(audio.samples(), audio.frames(), audio.channels());
+        short[] mono = new ChannelMixer(audio.channels(), audio.sampleRate())
+                .mix(audio.samples(), audio.frames(), ChannelStrategy.SUM);
         short[] pcm = new Resampler(audio.sampleRate(), SpeechEngine.SAMPLE_RATE).process(mono, mono.length);
         long begin = System.nanoTime();
         try (RecognitionStream stream = node.engine().openStream(StreamOptions.of("en-US"), new RecognitionListener() {

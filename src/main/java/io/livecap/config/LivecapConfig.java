@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.livecap.audio.ChannelStrategy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,8 @@ import java.util.Map;
  * a YAML file, environment variables {@code LIVECAP_<SECTION>_<KEY>}, then command-line overrides
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
-public record LivecapConfig(Server server, Engine engine, Captions captions, Ingest ingest, Store store) {
+public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
+                            Store store) {
 
     public record Server(String host, int port) {
     }
@@ -30,6 +32,9 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Ing
     }
 
     public record Captions(String language, int maxChars, int maxLines) {
+    }
+
+    public record Audio(String channelStrategy) {
     }
 
     public record Ingest(int maxChunkBytes) {
@@ -88,7 +93,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Ing
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, ingest, new Store(url));
+        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url));
     }
 
     private void check() {
@@ -97,6 +102,11 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Ing
         }
         if (captions.maxChars < 8 || captions.maxLines < 1) {
             throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");
+        }
+        try {
+            ChannelStrategy.parse(audio.channelStrategy);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("audio.channel_strategy: " + e.getMessage());
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");

@@ -1,8 +1,10 @@
 package io.livecap.delivery;
 
+import io.livecap.audio.HealthEvent;
 import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionSink;
 import io.livecap.store.CaptionStore;
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ public final class CaptionFeed implements CaptionSink {
             store.append(caption);
         }
         lastSeq = caption.seq();
+        Metrics.counter("livecap.captions", "final", String.valueOf(caption.isFinal())).increment();
         for (CaptionSubscriber s : subscribers) {
             try {
                 s.onCaption(caption);
@@ -54,6 +57,12 @@ public final class CaptionFeed implements CaptionSink {
                 log.warn("stream {}: dropping caption subscriber {}: {}", streamId, s, e.toString());
                 subscribers.remove(s);
             }
+        }
+    }
+
+    public synchronized void health(HealthEvent event) {
+        for (CaptionSubscriber s : subscribers) {
+            s.onHealth(event);
         }
     }
 

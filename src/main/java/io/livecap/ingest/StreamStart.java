@@ -1,14 +1,17 @@
 package io.livecap.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livecap.audio.ChannelStrategy;
 
 import java.util.Set;
 
 /**
  * The ingest stream's opening message:
- * {@code {"type":"start","codec":"pcm_s16le","sample_rate":48000,"channels":2,"timescale":90000,"pts_bits":33,"language":"en-US"}}.
+ * {@code {"type":"start","codec":"pcm_s16le","sample_rate":48000,"channels":2,"timescale":90000,"pts_bits":33,"language":"en-US"}},
+ * optionally with {@code "channel_strategy"} (null here = the server's configured one).
  */
-public record StreamStart(String codec, int sampleRate, int channels, long timescale, int ptsBits, String language) {
+public record StreamStart(String codec, int sampleRate, int channels, long timescale, int ptsBits, String language,
+                          ChannelStrategy channelStrategy) {
 
     public static final String PCM = "pcm_s16le";
     /** Containers ffmpeg decodes; accepted once compressed ingest is enabled (see README). */
@@ -36,7 +39,15 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
         if (language.isBlank()) {
             language = defaultLanguage;
         }
-        return new StreamStart(codec, rate, channels, timescale, ptsBits, language);
+        ChannelStrategy strategy = null;
+        if (json.hasNonNull("channel_strategy")) {
+            try {
+                strategy = ChannelStrategy.parse(json.get("channel_strategy").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IngestError("bad_start", IngestError.INVALID_PAYLOAD, e.getMessage());
+            }
+        }
+        return new StreamStart(codec, rate, channels, timescale, ptsBits, language, strategy);
     }
 
     public int bytesPerFrame() {

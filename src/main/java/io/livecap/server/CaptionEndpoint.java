@@ -1,5 +1,6 @@
 package io.livecap.server;
 
+import io.livecap.audio.HealthEvent;
 import io.livecap.captions.Caption;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.delivery.CaptionSubscriber;
@@ -48,6 +49,11 @@ final class CaptionEndpoint extends WebSocketEndpoint implements CaptionSubscrib
             return;
         }
         channel.writeAndFlush(new TextWebSocketFrame(Json.write(caption)));
+    }
+
+    @Override
+    public void onHealth(HealthEvent event) {
+        channel.writeAndFlush(new TextWebSocketFrame(Json.write(event)));
     }
 
     @Override

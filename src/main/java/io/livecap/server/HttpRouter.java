@@ -1,6 +1,7 @@
 package io.livecap.server;
 
-import io.livecap.session.Sessions;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livecap.audio.ChannelStrategy;
 import io.livecap.session.StreamSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +38,20 @@ import java.util.regex.Pattern;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
-    private static final Pattern STREAM_PATH = Pattern.compile("^/v1/(ingest|captions)/([A-Za-z0-9._-]{1,128})$");
+    private static final String ID = "([A-Za-z0-9._-]{1,128})";
+    private static final Pattern SOCKET_PATH = Pattern.compile("^/v1/(ingest|captions)/" + ID + "$");
+    private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "/(health|channel-strategy)$");
+
+    /** An answer to a plain HTTP request. */
+    private record Reply(HttpResponseStatus status, Object body, String contentType) {
+        static Reply json(HttpResponseStatus status, Object body) {
+            return new Reply(status, body, "application/json");
+        }
+
+        static Reply error(HttpResponseStatus status, String message) {
+            return json(status, Map.of("error", message));
+        }
+    }
 
     private final ServerContext context;
 
@@ -48,47 +63,103 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
-        if (request.method() != HttpMethod.GET) {
-            respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, error("only GET is served here"));
+        Matcher socket = SOCKET_PATH.matcher(path);
+        if (request.method() == HttpMethod.GET && (socket.matches() || path.equals("/v1/vosk"))) {
+            openSocket(ctx, request, uri, socket);
             return;
         }
+        Reply reply;
+        try {
+            reply = answer(request, path);
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", request.method(), path, e);
+            reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getMessage());
+        }
+        respond(ctx, request, reply);
+    }
+
+    private Reply answer(FullHttpRequest request, String path) {
+        HttpMethod method = request.method();
         Matcher stream = STREAM_PATH.matcher(path);
         if (stream.matches()) {
-            String streamId = stream.group(2);
-            if (stream.group(1).equals("ingest")) {
-                upgrade(ctx, request, new IngestEndpoint(streamId, context.sessions(), context.maxChunkBytes(),
-                        context.defaultLanguage()));
-            } else {
-                long fromSeq;
-                try {
-                    fromSeq = Long.parseLong(first(uri, "from_seq", "-1"));
-                } catch (NumberFormatException e) {
-                    respond(ctx, request, HttpResponseStatus.BAD_REQUEST, error("from_seq must be an integer"));
-                    return;
-                }
-                upgrade(ctx, request, new CaptionEndpoint(context.sessions().hub().feed(streamId), fromSeq));
+            StreamSession session = context.sessions().get(stream.group(1)).orElse(null);
+            if (session == null) {
+                return Reply.error(HttpResponseStatus.NOT_FOUND, "no live stream " + stream.group(1));
             }
-            return;
-        }
-        switch (path) {
-            case "/v1/vosk" -> upgrade(ctx, request,
-                    new VoskEndpoint(context.sessions().engine(), context.defaultLanguage()));
-            case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, health());
-            case "/v1/streams" -> respond(ctx, request, HttpResponseStatus.OK, Map.of("streams", streams()));
-            default -> {
-                if (path.startsWith("/v1/ingest/") || path.startsWith("/v1/captions/")) {
-                    respond(ctx, request, HttpResponseStatus.BAD_REQUEST,
-                            error("stream ids are 1-128 characters of A-Z a-z 0-9 . _ -"));
-                } else {
-                    respond(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such resource: " + path));
-                }
+            if (stream.group(2).equals("health")) {
+                return method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, session.health())
+                        : notAllowed(method, "GET");
             }
+            return method == HttpMethod.PUT ? setStrategy(session, request) : notAllowed(method, "PUT");
         }
+        if (method != HttpMethod.GET) {
+            return path.equals("/healthz") || path.equals("/metrics") || path.equals("/v1/streams")
+                    ? notAllowed(method, "GET") : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
+        }
+        return switch (path) {
+            case "/healthz" -> Reply.json(HttpResponseStatus.OK, health());
+            case "/metrics" -> new Reply(HttpResponseStatus.OK, context.metrics().scrape(),
+                    "text/plain; version=0.0.4; charset=utf-8");
+            case "/v1/streams" -> Reply.json(HttpResponseStatus.OK, Map.of("streams", streams()));
+            default -> path.startsWith("/v1/ingest/") || path.startsWith("/v1/captions/")
+                    || path.startsWith("/v1/streams/")
+                    ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
+                    : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
+        };
+    }
+
+    /** {@code PUT /v1/streams/{id}/channel-strategy} with {@code {"strategy":"swap"}}: applied within one window. */
+    private Reply setStrategy(StreamSession session, FullHttpRequest request) {
+        String name;
+        try {
+            JsonNode body = Json.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+            name = body == null ? null : body.path("strategy").asText(null);
+        } catch (IOException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "body must be JSON like {\"strategy\":\"swap\"}");
+        }
+        if (name == null) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "body must be JSON like {\"strategy\":\"swap\"}");
+        }
+        ChannelStrategy strategy;
+        try {
+            strategy = ChannelStrategy.parse(name);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+        log.info("stream {}: operator requests channel strategy {}", session.streamId(), strategy.wireName());
+        session.requestStrategy(strategy);
+        return Reply.json(HttpResponseStatus.ACCEPTED, session.health());
+    }
+
+    private static Reply notAllowed(HttpMethod method, String allowed) {
+        return Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, method + " is not allowed here; use " + allowed);
+    }
+
+    private void openSocket(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+                            Matcher socket) {
+        WebSocketEndpoint endpoint;
+        if (!socket.matches()) {
+            endpoint = new VoskEndpoint(context.sessions().engine(), context.defaultLanguage());
+        } else if (socket.group(1).equals("ingest")) {
+            endpoint = new IngestEndpoint(socket.group(2), context.sessions(), context.maxChunkBytes(),
+                    context.defaultLanguage());
+        } else {
+            long fromSeq;
+            try {
+                List<String> values = uri.parameters().get("from_seq");
+                fromSeq = values == null || values.isEmpty() ? -1 : Long.parseLong(values.get(0));
+            } catch (NumberFormatException e) {
+                respond(ctx, request, Reply.error(HttpResponseStatus.BAD_REQUEST, "from_seq must be an integer"));
+                return;
+            }
+            endpoint = new CaptionEndpoint(context.sessions().hub().feed(socket.group(2)), fromSeq);
+        }
+        upgrade(ctx, request, endpoint);
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketEndpoint endpoint) {
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            respond(ctx, request, HttpResponseStatus.UPGRADE_REQUIRED, error("this is a websocket endpoint"));
+            respond(ctx, request, Reply.error(HttpResponseStatus.UPGRADE_REQUIRED, "this is a websocket endpoint"));
             return;
         }
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
@@ -133,26 +204,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             row.put("sample_rate", s.format().sampleRate());
             row.put("channels", s.format().channels());
             row.put("language", s.format().language());
+            row.put("audio_health", s.health().state().wireName());
+            row.put("channel_strategy", s.health().effective().wireName());
             list.add(row);
         }
         return list;
     }
 
-    private static Map<String, Object> error(String message) {
-        return Map.of("error", message);
-    }
-
-    private static String first(QueryStringDecoder uri, String name, String fallback) {
-        List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? fallback : values.get(0);
-    }
-
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                                Object body) {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {
+        byte[] bytes = (reply.body() instanceof String text ? text : Json.write(reply.body()))
+                .getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(bytes));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         HttpUtil.setContentLength(response, bytes.length);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);

@@ -3,6 +3,7 @@ package io.livecap.server;
 import io.livecap.asr.EngineSelector;
 import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
+import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.LineBreaker;
 import io.livecap.config.LivecapConfig;
 import io.livecap.delivery.CaptionHub;
@@ -43,7 +44,8 @@ public final class LivecapNode implements AutoCloseable {
         Database database = Database.open(config.store().url());
         CaptionHub hub = new CaptionHub(new JdbcCaptionStore(database));
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
-        Sessions sessions = new Sessions(engine, hub, breaker);
+        Sessions sessions = new Sessions(engine, hub, breaker,
+                ChannelStrategy.parse(config.audio().channelStrategy()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language());
         InetSocketAddress address = server.start(config.server().host(), config.server().port());

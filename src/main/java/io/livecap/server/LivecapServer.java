@@ -16,6 +16,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,7 @@ public final class LivecapServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
+    private final PrometheusMeterRegistry metrics;
     private Channel channel;
 
     public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage) {
@@ -39,8 +43,10 @@ public final class LivecapServer implements AutoCloseable {
         // the transport limit sits well above the contract's chunk limit, so an oversized chunk still gets a JSON error
         int maxFrameBytes = Math.max(maxChunkBytes * 4, 1 << 20);
         String version = LivecapServer.class.getPackage().getImplementationVersion();
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(metrics); // the sessions count through Micrometer's global registry
         this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
-                version == null ? "dev" : version);
+                version == null ? "dev" : version, metrics);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
@@ -79,6 +85,7 @@ public final class LivecapServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            Metrics.removeRegistry(metrics);
             boss.shutdownGracefully();
             workers.shutdownGracefully();
         }

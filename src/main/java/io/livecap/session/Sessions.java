@@ -1,6 +1,7 @@
 package io.livecap.session;
 
 import io.livecap.asr.SpeechEngine;
+import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.LineBreaker;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.IngestError;
@@ -9,7 +10,9 @@ import io.livecap.ingest.StreamStart;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.Metrics;
 
 /** The live sessions of this server, at most one per stream id. */
 public final class Sessions {
@@ -17,23 +20,33 @@ public final class Sessions {
     private final SpeechEngine engine;
     private final CaptionHub hub;
     private final LineBreaker breaker;
+    private final ChannelStrategy defaultStrategy;
     private final Map<String, StreamSession> live = new ConcurrentHashMap<>();
 
-    public Sessions(SpeechEngine engine, CaptionHub hub, LineBreaker breaker) {
+    public Sessions(SpeechEngine engine, CaptionHub hub, LineBreaker breaker, ChannelStrategy defaultStrategy) {
         this.engine = engine;
         this.hub = hub;
         this.breaker = breaker;
+        this.defaultStrategy = defaultStrategy;
+        Metrics.gauge("livecap.streams.live", live, Map::size);
+    }
+
+    /** Starts a session with the start message's channel strategy, else the configured one. */
+    public StreamSession open(String streamId, StreamStart format, SessionObserver observer) {
+        return open(streamId, format, format.channelStrategy() != null ? format.channelStrategy() : defaultStrategy,
+                observer);
     }
 
     /** Starts a session; a second source for a stream that is still live is refused. */
-    public StreamSession open(String streamId, StreamStart format, SessionObserver observer) {
+    public StreamSession open(String streamId, StreamStart format, ChannelStrategy strategy,
+                              SessionObserver observer) {
         StreamSession[] created = new StreamSession[1];
         live.compute(streamId, (id, existing) -> {
             if (existing != null && !existing.isEnded()) {
                 throw new IngestError("stream_busy", IngestError.POLICY,
                         "stream " + id + " already has a live source (since " + existing.startedAt() + ")");
             }
-            created[0] = new StreamSession(id, format, engine, hub.feed(id), breaker, new SessionObserver() {
+            created[0] = new StreamSession(id, format, strategy, engine, hub.feed(id), breaker, new SessionObserver() {
                 @Override
                 public void onDiscontinuity(io.livecap.timing.Discontinuity jump) {
                     observer.onDiscontinuity(jump);
@@ -60,6 +73,10 @@ public final class Sessions {
         });
         created[0].start();
         return created[0];
+    }
+
+    public Optional<StreamSession> get(String streamId) {
+        return Optional.ofNullable(live.get(streamId));
     }
 
     public Collection<StreamSession> live() {

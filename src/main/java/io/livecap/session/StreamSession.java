@@ -3,7 +3,11 @@ package io.livecap.session;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
-import io.livecap.audio.Downmix;
+import io.livecap.audio.AudioHealth;
+import io.livecap.audio.ChannelMixer;
+import io.livecap.audio.ChannelStrategy;
+import io.livecap.audio.HealthEvent;
+import io.livecap.audio.HealthSnapshot;
 import io.livecap.audio.Resampler;
 import io.livecap.captions.CaptionBuilder;
 import io.livecap.captions.LineBreaker;
@@ -13,6 +17,7 @@ import io.livecap.ingest.IngestError;
 import io.livecap.ingest.StreamStart;
 import io.livecap.timing.Discontinuity;
 import io.livecap.timing.TimingMap;
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One live stream's chain: timing map, down-mix and resampling, recogniser, caption builder, caption feed.
+ * One live stream's chain: timing map, audio health and channel repair, resampling, recogniser, caption builder,
+ * caption feed.
  *
  * <p>Media goes in on any thread ({@link #offer}); everything after runs on the session's own thread, so the
  * recogniser is never used from two threads and a slow or failing stream never holds up another.
@@ -55,13 +61,15 @@ public final class StreamSession {
     private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final AtomicLong backlogFrames = new AtomicLong();
     private final TimingMap timing;
+    private final AudioHealth health;
+    private final ChannelMixer mixer;
     private final Thread worker;
     private volatile boolean ended;
     private volatile String state = "starting";
     private volatile long audioMs;
 
-    public StreamSession(String streamId, StreamStart format, SpeechEngine engine, CaptionFeed feed,
-                         LineBreaker breaker, SessionObserver observer) {
+    public StreamSession(String streamId, StreamStart format, ChannelStrategy strategy, SpeechEngine engine,
+                         CaptionFeed feed, LineBreaker breaker, SessionObserver observer) {
         this.streamId = streamId;
         this.format = format;
         this.engine = engine;
@@ -69,6 +77,8 @@ public final class StreamSession {
         this.breaker = breaker;
         this.observer = observer;
         this.timing = new TimingMap(format.sampleRate(), format.timescale(), format.ptsBits());
+        this.health = new AudioHealth(streamId, format.sampleRate(), format.channels(), strategy, this::onHealth);
+        this.mixer = new ChannelMixer(format.channels(), format.sampleRate());
         this.worker = new Thread(this::run, "session-" + streamId);
         this.worker.setDaemon(true);
     }
@@ -116,6 +126,16 @@ public final class StreamSession {
 
     public long audioMs() {
         return audioMs;
+    }
+
+    /** The stream's audio health as the operator API shows it (any thread). */
+    public HealthSnapshot health() {
+        return health.snapshot();
+    }
+
+    /** An operator's channel strategy; applied at the next 0.5 s window (any thread). */
+    public void requestStrategy(ChannelStrategy strategy) {
+        health.request(strategy);
     }
 
     public Instant startedAt() {
@@ -168,16 +188,19 @@ public final class StreamSession {
 
     private void process(Chunk chunk, Resampler resampler, RecognitionStream recognizer) {
         int frames = chunk.payload().length / format.bytesPerFrame();
+        long chunkStartMs = timing.durationMs();
         Discontinuity jump = timing.append(chunk.pts(), chunk.receivedEpochMs(), frames);
         if (jump != null) {
             log.warn("stream {}: pts discontinuity at {} ms: expected {}, got {} ({} s); start stays continuous",
                     streamId, jump.atMs(), jump.expectedPts(), jump.actualPts(),
                     String.format("%+.3f", jump.jumpSeconds(format.timescale())));
+            Metrics.counter("livecap.pts.discontinuities").increment();
             observer.onDiscontinuity(jump);
         }
         short[] interleaved = new short[frames * format.channels()];
         ByteBuffer.wrap(chunk.payload()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(interleaved);
-        short[] mono = Downmix.toMono(interleaved, frames, format.channels());
+        health.accept(interleaved, frames, chunkStartMs);
+        short[] mono = mixer.mix(interleaved, frames, health.effectiveStrategy());
         short[] pcm16k = resampler.process(mono, mono.length);
         recognizer.acceptAudio(pcm16k, pcm16k.length);
         audioMs = timing.durationMs();
@@ -186,6 +209,11 @@ public final class StreamSession {
         if (before >= LOW_WATER_MS && after < LOW_WATER_MS) {
             observer.onDrained();
         }
+    }
+
+    private void onHealth(HealthEvent event) {
+        Metrics.counter("livecap.audio.health.events", "kind", event.kind()).increment();
+        feed.health(event);
     }
 
     private void fail(String message) {
