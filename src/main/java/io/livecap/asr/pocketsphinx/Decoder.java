@@ -46,7 +46,7 @@ final class Decoder {
 
     /** Loads a decoder from decoder arguments ({@code "-hmm", dir, "-lm", file, ...}). Takes about 0.8 s. */
     static Decoder create(PocketsphinxLibrary lib, List<String> arguments) {
-        Object[] varargs = arguments.toArray(new Object[arguments.size() + 1]);
+        Object[] varargs = arguments.toArray(new Object[arguments.size() + 1]); // last slot: the ending NULL
         SphinxLog.clearLastError();
         Pointer config = lib.cmd_ln_init(null, lib.ps_args(), 1, varargs);
         if (config == null) {

@@ -114,7 +114,11 @@ public final class PocketsphinxEngine implements SpeechEngine {
         return "pocketsphinx";
     }
 
-    /** Opens a stream on a warm decoder, or loads one (about 0.8 s) when none is idle. */
+    /**
+     * Opens a stream on a warm decoder, or loads one (about 0.8 s) when none is idle. The model is US English
+     * whatever the language; vocabulary hints are not used (5prealpha's {@code ps_add_word} needs a pronunciation
+     * for each word).
+     */
     @Override
     public RecognitionStream openStream(StreamOptions options, RecognitionListener listener) {
         Objects.requireNonNull(listener, "listener");
@@ -197,7 +201,7 @@ public final class PocketsphinxEngine implements SpeechEngine {
             String error = null;
             try {
                 lib = PocketsphinxLibrary.load();
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            } catch (UnsatisfiedLinkError e) {
                 // JNA lists every path it tried, one per line; the first line says enough
                 error = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
             }

@@ -40,6 +40,23 @@ class PocketsphinxAvailabilityTest {
     }
 
     @Test
+    void aCorruptLanguageModelFailsToLoadWithPocketsphinxsOwnReason(@TempDir Path dir) throws Exception {
+        Lecture.assumeEngineAvailable();
+        Path model = Files.createDirectories(dir.resolve("en-us-model"));
+        Files.createSymbolicLink(model.resolve("en-us"), PocketsphinxEngine.DEFAULT_MODEL.resolve("en-us"));
+        Files.createSymbolicLink(model.resolve("cmudict-en-us.dict"),
+                PocketsphinxEngine.DEFAULT_MODEL.resolve("cmudict-en-us.dict"));
+        Files.writeString(model.resolve("en-us.lm.bin"), "not a language model\n");
+
+        assertTrue(PocketsphinxEngine.unavailableReason(model).isEmpty(), "every file is there");
+        EngineUnavailableException e = assertThrows(EngineUnavailableException.class,
+                () -> PocketsphinxEngine.load(model));
+        // the failing call, then pocketsphinx's own words for why
+        assertTrue(e.getMessage().contains("ps_init failed") && e.getMessage().contains("en-us.lm.bin"),
+                e.getMessage());
+    }
+
+    @Test
     void theInstalledModelIsAvailable() {
         Lecture.assumeEngineAvailable();
         assertEquals("pocketsphinx", new PocketsphinxProvider().name());

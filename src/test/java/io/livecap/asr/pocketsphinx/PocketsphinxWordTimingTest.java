@@ -87,6 +87,22 @@ class PocketsphinxWordTimingTest {
                 firstOfSecond + " starts before the utterance it belongs to was started at " + restartMs + " ms");
     }
 
+    @Test
+    void speechWithoutPausesIsCutIntoFinalsOfAtMostTwentySeconds() {
+        short[] audio = Lecture.withoutPauses(lecture);
+        List<Hypothesis> finals = decode(audio, 100).finals();
+        System.out.println("pocketsphinx timing: " + audio.length / 16 + " ms without pauses gave finals "
+                + finals.stream().map(f -> f.startMs() + "-" + f.endMs()).toList());
+        assertTrue(finals.size() >= 3, "finals " + finals);
+        long previousEnd = 0;
+        for (Hypothesis fin : finals) {
+            // cut at the first 50 ms block past 20 s from the VAD's onset, which it knows to about a block
+            assertTrue(fin.endMs() - fin.startMs() <= 20_100, "a final of " + (fin.endMs() - fin.startMs()) + " ms");
+            assertTrue(fin.startMs() >= previousEnd, "finals overlap: " + finals);
+            previousEnd = fin.endMs();
+        }
+    }
+
     private static RecordedResults decode(short[] audio, int chunkMs) {
         RecordedResults recorded = new RecordedResults();
         try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
