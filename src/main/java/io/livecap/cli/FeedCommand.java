@@ -40,6 +40,10 @@ final class FeedCommand implements Callable<Integer> {
     @Option(names = "--language", defaultValue = "en-US", description = "Language tag sent in start (default: ${DEFAULT-VALUE}).")
     String language;
 
+    @Option(names = "--channel-strategy", paramLabel = "S",
+            description = "Ask for a channel strategy: auto, sum, left, right, invert-right, swap (default: the server's).")
+    String channelStrategy;
+
     @Override
     public Integer call() throws Exception {
         if (chunkMs < 20 || chunkMs > 100) {
@@ -48,7 +52,7 @@ final class FeedCommand implements Callable<Integer> {
         try (AudioFileReader reader = AudioFileReader.open(file); IngestClient client = new IngestClient(url)) {
             client.connect(10_000);
             AudioFeeder feeder = new AudioFeeder().chunkMs(chunkMs).ptsStart(ptsStart).timescale(timescale)
-                    .ptsBits(ptsBits).realtime(realtime).language(language);
+                    .ptsBits(ptsBits).realtime(realtime).language(language).channelStrategy(channelStrategy);
             System.err.printf("feed: %s (%d Hz, %d ch) -> %s%n", file, reader.sampleRate(), reader.channels(), url);
             long frames = feeder.feed(AudioFeeder.of(reader), client);
             IngestClient.Closed closed = client.awaitClose(120_000);

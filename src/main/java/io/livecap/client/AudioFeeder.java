@@ -35,6 +35,7 @@ public final class AudioFeeder {
     private int ptsBits = 64;
     private boolean realtime;
     private String language = "en-US";
+    private String channelStrategy;
     private ChunkListener listener = (first, frames, pts, at) -> {
     };
 
@@ -71,6 +72,12 @@ public final class AudioFeeder {
         return this;
     }
 
+    /** Asks the server for a channel strategy on this stream (auto, sum, left, right, invert-right, swap). */
+    public AudioFeeder channelStrategy(String strategy) {
+        this.channelStrategy = strategy;
+        return this;
+    }
+
     public AudioFeeder listener(ChunkListener listener) {
         this.listener = listener;
         return this;
@@ -86,6 +93,9 @@ public final class AudioFeeder {
         start.put("timescale", timescale);
         start.put("pts_bits", ptsBits);
         start.put("language", language);
+        if (channelStrategy != null) {
+            start.put("channel_strategy", channelStrategy);
+        }
         return start;
     }
 

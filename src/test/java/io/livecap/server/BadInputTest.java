@@ -56,6 +56,9 @@ class BadInputTest {
 
     @AfterAll
     static void healthyStreamKeptCaptioning() throws Exception {
+        if (node == null) {
+            return; // skipped: no engine here
+        }
         try {
             healthyDone.get();
             double wer = WordErrorRate.of(HEALTHY_REFERENCE, healthy.finalText());
