@@ -179,8 +179,8 @@ public final class PullDecoder implements AutoCloseable {
             int code = ffmpeg.exitCode();
             endedCleanly = code == 0;
             WebSocketMediaReader socket = currentSocket;
-            lastExit = socket != null ? "websocket " + socket.closeReason() + "; " + ffmpeg.describeExit(code)
-                    : ffmpeg.describeExit(code);
+            String exit = code == 0 ? "the source ended the stream" : ffmpeg.describeExit(code);
+            lastExit = socket != null ? "websocket " + socket.closeReason() + "; " + exit : exit;
             return flowed;
         } catch (IOException e) {
             lastExit = "decoder output broke: " + e.getMessage();

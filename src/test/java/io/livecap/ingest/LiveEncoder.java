@@ -29,8 +29,9 @@ final class LiveEncoder implements AutoCloseable {
         args.addAll(outputOptions);
         args.add(target);
         long started = System.currentTimeMillis();
-        Process process = Ffmpeg.command(args).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = Ffmpeg.command(args).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectOutput(target.startsWith("pipe:") ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.DISCARD).start();
         return new LiveEncoder(process, started);
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,6 +45,54 @@ class PullDecoderTest {
             assertFalse(source.toString().contains(KEY), "never shown: " + source);
             runOutage("rtmp", source, () -> LiveEncoder.start(flv, List.of("-f", "flv"), publishUrl, log()),
                     4_500, 7_500);
+        }
+    }
+
+    @Test
+    void hlsAudioResumesAfterTheEncoderEndsCleanlyAndStartsAgain() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        Path segments = java.nio.file.Files.createDirectories(dir.resolve("hls"));
+        try (HlsServer server = HlsServer.start(segments)) {
+            PullSource source = PullSource.of(server.url("live.m3u8"), "");
+            // SIGTERM makes the encoder write #EXT-X-ENDLIST: the pulling ffmpeg exits 0 and must be restarted
+            runOutage("hls", source, () -> LiveEncoder.start(ts, List.of("-f", "hls", "-hls_time", "1",
+                            "-hls_list_size", "6", "-hls_flags", "delete_segments+temp_file",
+                            "-hls_start_number_source", "epoch"), segments.resolve("live.m3u8").toString(), log()),
+                    4_500, 11_000);
+        }
+    }
+
+    @Test
+    void srtAudioResumesAfterTheListenerRestarts() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        int port = LiveEncoder.freePort();
+        PullSource source = PullSource.of("srt://127.0.0.1:" + port + "?mode=caller", "");
+        runOutage("srt", source, () -> LiveEncoder.start(ts, List.of("-f", "mpegts"),
+                "srt://127.0.0.1:" + port + "?mode=listener", log()), 4_500, 8_000);
+    }
+
+    @Test
+    void websocketAudioResumesAfterTheServerDropsAndTheKeyGoesInTheQuery() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        int port = LiveEncoder.freePort();
+        PullSource source = PullSource.of("ws://127.0.0.1:" + port + "/media/ev42", KEY);
+        assertEquals("ws://127.0.0.1:" + port + "/media/ev42?key=" + KEY, source.target().toString());
+        runOutage("ws", source, () -> WebSocketMediaServer.start(port, KEY,
+                LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log())), 4_500, 7_500);
+    }
+
+    @Test
+    void websocketWithAWrongKeyIsRefusedAndThePullKeepsRetryingWithoutAudio() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        int port = LiveEncoder.freePort();
+        RecordingListener heard = new RecordingListener();
+        try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
+                LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()));
+             PullDecoder decoder = PullDecoder.start("ws-bad-key",
+                     PullSource.of("ws://127.0.0.1:" + port + "/media", "wrong"), QUICK, heard)) {
+            assertTrue(server.refused.tryAcquire(3, 20, TimeUnit.SECONDS), "three attempts, each refused");
+            assertTrue(heard.chunks().isEmpty(), "a refused key gives no audio");
+            assertFalse(heard.failed.isDone(), "a pull keeps trying rather than failing");
         }
     }
 
