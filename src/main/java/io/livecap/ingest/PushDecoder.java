@@ -175,19 +175,16 @@ public final class PushDecoder implements AutoCloseable {
     }
 
     private void readLoop() {
-        long offsetTicks = 0;
         boolean timestamped = !"aac".equals(codec);
         long nextPts16k = 0;
         try {
             DecoderProcess.Frame frame;
             while ((frame = ffmpeg.next()) != null) {
-                long pts16k = frame.pts16k() == Long.MIN_VALUE ? nextPts16k : frame.pts16k();
+                // ADTS carries no time (ffmpeg's guesses even repeat the first pts): count samples from the first
+                // chunk's header instead
+                long pts16k = !timestamped || frame.pts16k() == Long.MIN_VALUE ? nextPts16k : frame.pts16k();
                 nextPts16k = pts16k + frame.samples();
-                if (framesOut == 0 && !timestamped) {
-                    // ADTS carries no time: ffmpeg counts from 0, so count on from the first chunk's header
-                    offsetTicks = firstHeaderPts - clock.ticksOfOutputPts(pts16k);
-                }
-                long pts = clock.wrap(clock.ticksOfOutputPts(pts16k) + offsetTicks);
+                long pts = clock.wrap(clock.ticksOfOutputPts(pts16k) + (timestamped ? 0 : firstHeaderPts));
                 framesOut++;
                 if (!closed) {
                     listener.onAudio(new Chunk(pts, arrivals.epochOf(pts), frame.pcm()));

@@ -49,6 +49,18 @@ class PullDecoderTest {
     }
 
     @Test
+    void rtmpsAudioResumesAfterThePublisherStopsForFiveSeconds() throws Exception {
+        assumeTrue(RtmpServer.tlsAvailable(), RtmpServer.TLS_MISSING);
+        Path flv = TestMedia.lecture("flv", 0);
+        try (RtmpServer server = RtmpServer.start(dir, true)) {
+            String publishUrl = server.applicationUrl() + "/" + KEY;
+            PullSource source = PullSource.of(server.tlsApplicationUrl(), KEY);
+            runOutage("rtmps", source, () -> LiveEncoder.start(flv, List.of("-f", "flv"), publishUrl, log()),
+                    4_500, 7_500);
+        }
+    }
+
+    @Test
     void hlsAudioResumesAfterTheEncoderEndsCleanlyAndStartsAgain() throws Exception {
         Path ts = TestMedia.lecture("mpegts", 0);
         Path segments = java.nio.file.Files.createDirectories(dir.resolve("hls"));
@@ -130,6 +142,7 @@ class PullDecoderTest {
             assertTrue(gap.lengthMs() >= minGapMs && gap.lengthMs() <= maxGapMs,
                     "gap of " + gap.lengthMs() + " ms for a " + OUTAGE.toMillis() + " ms outage: " + gap);
             long resumeLatencyMs = all.get(resume).receivedEpochMs() - restarted;
+            pid = decoder.pid();
 
             System.out.printf(Locale.ROOT, "[media] %s: first audio %d ms after pull start (%d ms after source start); "
                             + "steady added latency %d ms (median, incl. encoder start); resumed %d ms after the "
@@ -141,6 +154,7 @@ class PullDecoderTest {
             running.close();
         }
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "ffmpeg is gone after close");
+        assertEquals(List.of(), TestMedia.runningDecoders(), "no decoding ffmpeg is left");
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().endsWith(kind + "-pull")),
                 "no pull thread is left");
     }

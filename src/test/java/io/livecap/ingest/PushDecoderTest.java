@@ -2,12 +2,18 @@ package io.livecap.ingest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -124,6 +130,95 @@ class PushDecoderTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().endsWith("-closing")),
                 "no decoder thread of the stream is left");
         assertFalse(heard.failed.isDone(), "close is not a failure");
+        assertEquals(List.of(), TestMedia.runningDecoders(), "no decoding ffmpeg is left");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"aac, adts, aac", "ogg, ogg, libopus", "webm, webm, libopus"})
+    void everyOtherContainerTheIngestAcceptsDecodesWhole(String codec, String muxer, String encoder) throws Exception {
+        Path file = TestMedia.encoded("lecture-10s." + codec, "-t", "10", "-ac", "2", "-c:a", encoder, "-f", muxer);
+        long firstHeader = 900_000; // 10 s: ADTS has no timestamps, so its pts count on from the first header
+        RecordingListener heard = push(codec, 90_000, 33, TestMedia.pieces(file, 4_096, firstHeader));
+
+        long expectedMs = TestMedia.decodeWhole(file).length / 64L;
+        assertEquals(expectedMs, heard.samples() / 16, 5, "ms of audio out, as a whole-file decode gives");
+        List<Chunk> out = heard.chunks();
+        if (codec.equals("aac")) {
+            assertEquals(firstHeader, out.get(0).pts());
+        }
+        for (int i = 1; i < out.size(); i++) {
+            long step = out.get(i).pts() - out.get(i - 1).pts();
+            long frameTicks = out.get(i - 1).payload().length / 4 * 90_000L / 16_000;
+            assertEquals(frameTicks, step, 2, "pts advance by the audio in between, chunk " + i);
+        }
+    }
+
+    @Test
+    void monoComesOutAsDualMonoAndSurroundIsDownmixedToStereo() throws Exception {
+        Path mono = TestMedia.encoded("lecture-10s-mono.ts", "-t", "10", "-ac", "1", "-c:a", "aac", "-f", "mpegts");
+        RecordingListener heard = push("mpegts", 90_000, 33, TestMedia.tsPieces(mono, 4));
+        short[] pcm = samples(heard);
+        for (int i = 0; i < pcm.length; i += 2) {
+            assertEquals(pcm[i], pcm[i + 1], "left equals right at frame " + i / 2);
+        }
+        assertTrue(rms(pcm, 0) > 300, "and it is speech, not silence: " + rms(pcm, 0));
+
+        // 5.1 with the speech only in front left: the stereo down-mix keeps it on the left
+        Path surround = TestMedia.encoded("lecture-10s-51.ts", "-t", "10", "-af",
+                "pan=5.1|FL=c0|FR=0*c0|FC=0*c0|LFE=0*c0|BL=0*c0|BR=0*c0", "-c:a", "aac", "-f", "mpegts");
+        pcm = samples(push("mpegts", 90_000, 33, TestMedia.tsPieces(surround, 4)));
+        assertTrue(rms(pcm, 0) > 300, "left carries the speech: " + rms(pcm, 0));
+        assertTrue(rms(pcm, 1) < rms(pcm, 0) / 100, "right is near silent: " + rms(pcm, 1));
+    }
+
+    @Test
+    void pushedAtLivePaceAudioComesOutPromptly() throws Exception {
+        List<TestMedia.Piece> pieces = TestMedia.tsPieces(TestMedia.lecture("mpegts", 10), 1);
+        RecordingListener heard = new RecordingListener();
+        long cpuMs;
+        long pacedMs;
+        try (PushDecoder decoder = PushDecoder.start("paced", "mpegts", 90_000, 33, heard)) {
+            long start = System.currentTimeMillis();
+            long firstPts = pieces.get(0).pts();
+            for (TestMedia.Piece piece : pieces.subList(0, 40)) { // about 10 s of the lecture
+                long due = start + (piece.pts() - firstPts) / 90;
+                Thread.sleep(Math.max(0, due - System.currentTimeMillis())); // a live source's pace
+                decoder.write(new Chunk(piece.pts(), System.currentTimeMillis(), piece.bytes()));
+            }
+            pacedMs = System.currentTimeMillis() - start;
+            cpuMs = ProcessHandle.of(decoder.pid()).flatMap(p -> p.info().totalCpuDuration())
+                    .map(Duration::toMillis).orElse(-1L);
+            decoder.endOfInput();
+            heard.awaitEnd(Duration.ofSeconds(10));
+        }
+        List<Chunk> out = heard.chunks();
+        long[] lags = new long[out.size()];
+        for (int i = 0; i < out.size(); i++) {
+            lags[i] = heard.heardAtMs.get(i) - out.get(i).receivedEpochMs();
+        }
+        long firstAudioMs = lags[0];
+        long[] steady = Arrays.stream(lags, out.size() / 4, out.size() * 3 / 4).sorted().toArray();
+        long medianMs = steady[steady.length / 2];
+        System.out.printf(Locale.ROOT, "[media] push mpegts: first audio %d ms after its chunk arrived; steady added "
+                        + "latency %d ms (median), %d ms (max); ffmpeg CPU %.1f %% of one core%n",
+                firstAudioMs, medianMs, steady[steady.length - 1], 100.0 * cpuMs / pacedMs);
+        assertTrue(medianMs < 500, "decoding adds " + medianMs + " ms");
+    }
+
+    private static short[] samples(RecordingListener heard) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        heard.chunks().forEach(c -> all.writeBytes(c.payload()));
+        short[] pcm = new short[all.size() / 2];
+        ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
+        return pcm;
+    }
+
+    private static double rms(short[] interleaved, int channel) {
+        double sum = 0;
+        for (int i = channel; i < interleaved.length; i += 2) {
+            sum += (double) interleaved[i] * interleaved[i];
+        }
+        return Math.sqrt(sum / (interleaved.length / 2.0));
     }
 
     private static RecordingListener push(String codec, long timescale, int ptsBits, List<TestMedia.Piece> pieces)

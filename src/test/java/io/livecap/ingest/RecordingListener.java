@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class RecordingListener implements DecodedAudioListener {
 
     final List<Chunk> chunks = new ArrayList<>();
+    /** When each chunk was heard (epoch ms). */
+    final List<Long> heardAtMs = new ArrayList<>();
     final List<MediaGap> gaps = new ArrayList<>();
     final List<String> lost = new ArrayList<>();
     final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -21,6 +23,7 @@ final class RecordingListener implements DecodedAudioListener {
     @Override
     public synchronized void onAudio(Chunk pcm) {
         chunks.add(pcm);
+        heardAtMs.add(System.currentTimeMillis());
         notifyAll();
     }
 

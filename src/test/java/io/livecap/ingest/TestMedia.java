@@ -31,22 +31,47 @@ final class TestMedia {
     }
 
     /** The lecture as stereo AAC in {@code format} ("mpegts", "flv"), its timestamps starting near {@code offsetS}. */
-    static synchronized Path lecture(String format, double offsetS) throws IOException, InterruptedException {
+    static Path lecture(String format, double offsetS) throws IOException, InterruptedException {
+        return encoded("lecture-" + (long) offsetS + ("mpegts".equals(format) ? ".ts" : "." + format),
+                "-ac", "2", "-c:a", "aac", "-b:a", "64k", "-output_ts_offset", String.valueOf(offsetS), "-f", format);
+    }
+
+    /** The lecture encoded with {@code outputArgs} into {@code name}, made once and kept under target/. */
+    static synchronized Path encoded(String name, String... outputArgs) throws IOException, InterruptedException {
         Files.createDirectories(DIR);
-        Path out = DIR.resolve("lecture-" + (long) offsetS + ("mpegts".equals(format) ? ".ts" : "." + format));
+        Path out = DIR.resolve(name);
         if (!Files.exists(out)) {
-            Path tmp = DIR.resolve(out.getFileName() + ".tmp");
-            Process p = Ffmpeg.command(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                            "-i", SharedAudio.file(SharedAudio.LECTURE).toString(), "-ac", "2", "-c:a", "aac",
-                            "-b:a", "64k", "-output_ts_offset", String.valueOf(offsetS), "-f", format, tmp.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Path tmp = DIR.resolve(name + ".tmp");
+            List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                    "-i", SharedAudio.file(SharedAudio.LECTURE).toString()));
+            args.addAll(List.of(outputArgs));
+            args.add(tmp.toString());
+            Process p = Ffmpeg.command(args).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IOException("ffmpeg could not make " + out);
+                throw new IOException("ffmpeg could not make " + out + " with " + args);
             }
             Files.move(tmp, out);
         }
         return out;
+    }
+
+    /** A file cut into {@code size}-byte pieces, all stamped {@code pts} (for containers whose pts tests ignore). */
+    static List<Piece> pieces(Path file, int size, long pts) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        List<Piece> pieces = new ArrayList<>();
+        for (int at = 0; at < all.length; at += size) {
+            pieces.add(new Piece(pts, Arrays.copyOfRange(all, at, Math.min(all.length, at + size))));
+        }
+        return pieces;
+    }
+
+    /** livecap's ffmpeg processes decoding live (they alone use ashowinfo) that this JVM started. */
+    static List<ProcessHandle> runningDecoders() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("ashowinfo")).orElse(false))
+                .toList();
     }
 
     /** MPEG-TS cut before every {@code pesPerPiece}-th audio PES; each piece's pts is its first PES's (raw 33 bits). */
