@@ -91,7 +91,9 @@ public final class PullDecoder implements AutoCloseable {
             if (ffmpeg != null) {
                 ffmpeg.close();
             }
-            supervisor.join(10_000);
+            if (Thread.currentThread() != supervisor) { // a listener may close from its callback
+                supervisor.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -158,7 +160,12 @@ public final class PullDecoder implements AutoCloseable {
             }
             if (source.kind() == PullSource.Kind.WEBSOCKET) {
                 try {
-                    currentSocket = WebSocketMediaReader.connect(source, ffmpeg.stdin(), CONNECT_TIMEOUT);
+                    WebSocketMediaReader socket = new WebSocketMediaReader(source, ffmpeg.stdin());
+                    currentSocket = socket;
+                    if (closed) {
+                        return false;
+                    }
+                    socket.open(CONNECT_TIMEOUT);
                 } catch (IOException e) {
                     lastExit = e.getMessage();
                     endedCleanly = false;

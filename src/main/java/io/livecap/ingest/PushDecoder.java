@@ -125,7 +125,9 @@ public final class PushDecoder implements AutoCloseable {
         try {
             ffmpeg.close();
             writer.join(5_000);
-            reader.join(5_000);
+            if (Thread.currentThread() != reader) { // a listener may close from its callback
+                reader.join(5_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -24,22 +24,19 @@ final class WebSocketMediaReader extends WebSocketClient {
     private final OutputStream sink;
     private volatile String closeReason = "open";
 
-    private WebSocketMediaReader(PullSource source, OutputStream sink) {
+    WebSocketMediaReader(PullSource source, OutputStream sink) {
         super(source.target(), source.headers());
         this.source = source;
         this.sink = sink;
         setConnectionLostTimeout(30); // pings: a silently dead server ends the connection, and so the pull
     }
 
-    /** Connects to {@code source} and starts copying what it sends into {@code sink}. */
-    static WebSocketMediaReader connect(PullSource source, OutputStream sink, Duration timeout)
-            throws IOException, InterruptedException {
-        WebSocketMediaReader reader = new WebSocketMediaReader(source, sink);
-        if (!reader.connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            reader.closeBlocking();
-            throw new IOException("websocket " + source + " did not open: " + reader.closeReason);
+    /** Connects and starts copying what the server sends into the sink; {@code close()} from another thread aborts. */
+    void open(Duration timeout) throws IOException, InterruptedException {
+        if (!connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            closeBlocking();
+            throw new IOException("websocket " + source + " did not open: " + closeReason);
         }
-        return reader;
     }
 
     String closeReason() {
