@@ -33,7 +33,13 @@ final class WebSocketMediaReader extends WebSocketClient {
 
     /** Connects and starts copying what the server sends into the sink; {@code close()} from another thread aborts. */
     void open(Duration timeout) throws IOException, InterruptedException {
-        if (!connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean connected;
+        try {
+            connected = connectBlocking(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException e) { // closed before it could connect
+            throw new IOException("websocket " + source + " closed before it opened", e);
+        }
+        if (!connected) {
             closeBlocking();
             throw new IOException("websocket " + source + " did not open: " + closeReason);
         }
