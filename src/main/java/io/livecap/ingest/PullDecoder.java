@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each chunk's pts is the source's own (RTMP: FLV milliseconds; SRT, HLS, websocket: 90 kHz MPEG-TS), wrapped as
  * the source wraps it. Its epoch is when the PCM came out of ffmpeg: a pulled stream has no arrival clock of its
- * own that is closer to the media, so this includes ffmpeg's small decoding delay (about 0.2-0.3 s for RTMP).
+ * own that is closer to the media. It lags the media by the transport and server buffering (measured 0.2-0.8 s
+ * on loopback, by kind) plus ffmpeg's own few milliseconds.
  *
  * <p>The listener never hears {@code onEnd}: a live source has no end of its own; whoever opened it closes it.
  */
@@ -122,7 +123,7 @@ public final class PullDecoder implements AutoCloseable {
                         continue;
                     }
                 }
-                boolean flowed = pullOnce(attempt > 0 || lastPts != Long.MIN_VALUE);
+                boolean flowed = pullOnce();
                 if (closed) {
                     break;
                 }
@@ -142,7 +143,7 @@ public final class PullDecoder implements AutoCloseable {
     }
 
     /** One connection, until it ends; true when it gave audio. */
-    private boolean pullOnce(boolean reconnect) throws InterruptedException {
+    private boolean pullOnce() throws InterruptedException {
         DecoderProcess ffmpeg;
         try {
             ffmpeg = source.kind() == PullSource.Kind.WEBSOCKET
@@ -154,6 +155,7 @@ public final class PullDecoder implements AutoCloseable {
             return false;
         }
         current = ffmpeg;
+        boolean flowed = false;
         try {
             if (closed) {
                 return false;
@@ -172,8 +174,7 @@ public final class PullDecoder implements AutoCloseable {
                     return false;
                 }
             }
-            boolean flowed = false;
-            boolean gapPending = reconnect;
+            boolean gapPending = lastPts != Long.MIN_VALUE; // audio came before: this is a comeback
             DecoderProcess.Frame frame;
             while ((frame = ffmpeg.next()) != null) {
                 if (closed) {
@@ -192,7 +193,7 @@ public final class PullDecoder implements AutoCloseable {
         } catch (IOException e) {
             lastExit = "decoder output broke: " + e.getMessage();
             endedCleanly = false;
-            return false;
+            return flowed;
         } finally {
             WebSocketMediaReader socket = currentSocket;
             currentSocket = null;
