@@ -1,6 +1,7 @@
 package io.livecap.cli;
 
 import io.livecap.config.LivecapConfig;
+import io.livecap.ingest.PullSource;
 import io.livecap.server.LivecapNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +22,9 @@ import java.util.concurrent.CountDownLatch;
                 "  ws  /v1/captions/{id}   subscribe to captions (?from_seq=N replays stored finals)",
                 "  ws  /v1/vosk            vosk-server compatible recognition",
                 "  GET /healthz            liveness and engine",
-                "  GET /v1/streams         live streams",
+                "  GET /v1/streams         live streams; POST starts a pull {id,url,key,language}",
+                "  GET /v1/streams/{id}/health | /timing; PUT .../channel-strategy; DELETE stops a pull",
+                "  GET /metrics            Prometheus metrics",
                 ""})
 final class ServeCommand implements Callable<Integer> {
 
@@ -37,10 +41,20 @@ final class ServeCommand implements Callable<Integer> {
             description = "YAML settings over the embedded defaults (default: ./config/livecap.yaml if present).")
     Path config;
 
+    @Option(names = "--pull", paramLabel = "ID=URL", description = {"Pull a live source into stream ID at start-up",
+            "(rtmp://, rtmps://, srt://, http(s)://...m3u8, ws(s)://); repeatable. The source's key, if any, comes",
+            "from the environment variable LIVECAP_MEDIA_KEY_<ID> (upper case, - and . as _), never the command line."})
+    Map<String, String> pulls = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         LivecapConfig settings = load(config, port, host, engine);
         LivecapNode node = LivecapNode.start(settings);
+        for (Map.Entry<String, String> pull : pulls.entrySet()) {
+            String keyVariable = "LIVECAP_MEDIA_KEY_" + pull.getKey().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+            node.sessions().openPull(pull.getKey(), PullSource.of(pull.getValue(), System.getenv(keyVariable)),
+                    settings.captions().language(), null);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.closeWithEngine();

@@ -14,7 +14,7 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
                           ChannelStrategy channelStrategy) {
 
     public static final String PCM = "pcm_s16le";
-    /** Containers ffmpeg decodes; accepted once compressed ingest is enabled (see README). */
+    /** Containers ffmpeg decodes (see {@link PushDecoder}). */
     public static final Set<String> CONTAINERS = Set.of("mpegts", "flv", "aac", "ogg", "webm");
     private static final int MAX_CHANNELS = 8;
 
@@ -26,10 +26,10 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
                     "the first message must be {\"type\":\"start\",...}, got type \"" + type + "\"");
         }
         String codec = json.path("codec").asText(PCM);
-        if (!PCM.equals(codec)) {
-            String hint = CONTAINERS.contains(codec) ? " (compressed ingest is not enabled on this server)" : "";
-            throw new IngestError("unsupported_codec", IngestError.UNSUPPORTED_DATA,
-                    "codec \"" + codec + "\" is not supported" + hint + "; send " + PCM);
+        if (!PCM.equals(codec) && !CONTAINERS.contains(codec)) {
+            throw new IngestError("unsupported_codec", IngestError.UNSUPPORTED_DATA, "codec \"" + codec
+                    + "\" is not supported; send " + PCM + " or one of " + String.join(", ", CONTAINERS.stream()
+                    .sorted().toList()));
         }
         int rate = intField(json, "sample_rate", 16_000, 8_000, 192_000);
         int channels = intField(json, "channels", 1, 1, MAX_CHANNELS);
@@ -48,6 +48,19 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
             }
         }
         return new StreamStart(codec, rate, channels, timescale, ptsBits, language, strategy);
+    }
+
+    public boolean isPcm() {
+        return PCM.equals(codec);
+    }
+
+    /**
+     * The PCM that comes out of the decoder for a compressed stream: 16 kHz stereo (two channels so audio health can
+     * judge them), on the source's own pts clock.
+     */
+    public StreamStart decoded() {
+        return new StreamStart(PCM, DecodedAudioListener.SAMPLE_RATE, DecodedAudioListener.CHANNELS, timescale,
+                ptsBits, language, channelStrategy);
     }
 
     public int bytesPerFrame() {

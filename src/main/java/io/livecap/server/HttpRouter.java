@@ -2,6 +2,8 @@ package io.livecap.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.audio.ChannelStrategy;
+import io.livecap.ingest.IngestError;
+import io.livecap.ingest.PullSource;
 import io.livecap.session.StreamSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -40,7 +42,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     private static final String ID = "([A-Za-z0-9._-]{1,128})";
     private static final Pattern SOCKET_PATH = Pattern.compile("^/v1/(ingest|captions)/" + ID + "$");
-    private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "/(health|channel-strategy)$");
+    private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "(/health|/channel-strategy|/timing)?$");
+    private static final Pattern VALID_ID = Pattern.compile(ID);
 
     /** An answer to a plain HTTP request. */
     private record Reply(HttpResponseStatus status, Object body, String contentType) {
@@ -86,11 +89,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (session == null) {
                 return Reply.error(HttpResponseStatus.NOT_FOUND, "no live stream " + stream.group(1));
             }
-            if (stream.group(2).equals("health")) {
-                return method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, session.health())
+            String part = stream.group(2) == null ? "" : stream.group(2);
+            return switch (part) {
+                case "/health" -> method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, session.health())
                         : notAllowed(method, "GET");
-            }
-            return method == HttpMethod.PUT ? setStrategy(session, request) : notAllowed(method, "PUT");
+                case "/timing" -> method == HttpMethod.GET
+                        ? Reply.json(HttpResponseStatus.OK, session.timingReport()) : notAllowed(method, "GET");
+                case "/channel-strategy" -> method == HttpMethod.PUT ? setStrategy(session, request)
+                        : notAllowed(method, "PUT");
+                default -> method == HttpMethod.DELETE ? stopPull(session) : notAllowed(method, "DELETE");
+            };
+        }
+        if (path.equals("/v1/streams") && method == HttpMethod.POST) {
+            return startPull(request);
         }
         if (method != HttpMethod.GET) {
             return path.equals("/healthz") || path.equals("/metrics") || path.equals("/v1/streams")
@@ -129,6 +140,44 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         log.info("stream {}: operator requests channel strategy {}", session.streamId(), strategy.wireName());
         session.requestStrategy(strategy);
         return Reply.json(HttpResponseStatus.ACCEPTED, session.health());
+    }
+
+    /** {@code POST /v1/streams} with {@code {"id":"ev42","url":"rtmp://...","key":"...","language":"en-US"}}. */
+    private Reply startPull(FullHttpRequest request) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !body.hasNonNull("id") || !body.hasNonNull("url")) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST,
+                    "body must be JSON like {\"id\":\"ev42\",\"url\":\"rtmp://host/app\",\"key\":\"...\",\"language\":\"en-US\"}");
+        }
+        String id = body.get("id").asText();
+        if (!VALID_ID.matcher(id).matches()) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -");
+        }
+        try {
+            PullSource source = PullSource.of(body.get("url").asText(), body.path("key").asText(null));
+            ChannelStrategy strategy = body.hasNonNull("channel_strategy")
+                    ? ChannelStrategy.parse(body.get("channel_strategy").asText()) : null;
+            context.sessions().openPull(id, source, body.path("language").asText(context.defaultLanguage()),
+                    strategy);
+            return Reply.json(HttpResponseStatus.CREATED, Map.of("stream_id", id, "source", source.toString()));
+        } catch (IngestError e) {
+            return Reply.error(HttpResponseStatus.CONFLICT, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private Reply stopPull(StreamSession session) {
+        if (!context.sessions().stopPull(session.streamId(), "stopped by operator")) {
+            return Reply.error(HttpResponseStatus.CONFLICT, "stream " + session.streamId()
+                    + " is pushed, not pulled: its source ends it");
+        }
+        return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", session.streamId(), "state", "ending"));
     }
 
     private static Reply notAllowed(HttpMethod method, String allowed) {
@@ -204,6 +253,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             row.put("sample_rate", s.format().sampleRate());
             row.put("channels", s.format().channels());
             row.put("language", s.format().language());
+            row.put("source", context.sessions().isPulled(s.streamId()) ? "pull" : "push");
             row.put("audio_health", s.health().state().wireName());
             row.put("channel_strategy", s.health().effective().wireName());
             list.add(row);

@@ -3,6 +3,9 @@ package io.livecap.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.ingest.Chunk;
+import io.livecap.ingest.DecodedAudioListener;
+import io.livecap.ingest.MediaGap;
+import io.livecap.ingest.PushDecoder;
 import io.livecap.ingest.IngestError;
 import io.livecap.ingest.StreamStart;
 import io.livecap.session.SessionObserver;
@@ -13,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,6 +35,8 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
     private final int maxChunkBytes;
     private final String defaultLanguage;
     private StreamSession session;
+    private PushDecoder decoder; // compressed streams only
+    private volatile boolean sourceGone;
 
     IngestEndpoint(String streamId, Sessions sessions, int maxChunkBytes, String defaultLanguage) {
         this.streamId = streamId;
@@ -57,7 +63,11 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
                 case "start" -> start(json);
                 case "eos" -> {
                     requireStarted();
-                    session.end("end of stream");
+                    if (decoder != null) {
+                        decoder.endOfInput(); // the decoder drains, then ends the session
+                    } else {
+                        session.end("end of stream");
+                    }
                 }
                 default -> throw new IngestError("unknown_type", IngestError.POLICY,
                         "unknown message type \"" + type + "\"; expected start or eos");
@@ -72,9 +82,21 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
             throw new IngestError("already_started", IngestError.POLICY, "stream " + streamId + " is already started");
         }
         StreamStart format = StreamStart.parse(json, defaultLanguage);
-        session = sessions.open(streamId, format, this);
+        if (format.isPcm()) {
+            session = sessions.open(streamId, format, this);
+        } else {
+            session = sessions.open(streamId, format.decoded(), this);
+            try {
+                decoder = PushDecoder.start(streamId, format.codec(), format.timescale(), format.ptsBits(),
+                        new DecoderOutput());
+            } catch (IOException e) {
+                session.end("decoder did not start");
+                throw new IngestError("decoder_failed", IngestError.INTERNAL, "cannot start the "
+                        + format.codec() + " decoder: " + e.getMessage());
+            }
+        }
         sendJson(Map.of("type", "ready", "stream_id", streamId));
-        log.info("stream {}: ingest from {}", streamId, channel.remoteAddress());
+        log.info("stream {}: ingest from {} ({})", streamId, channel.remoteAddress(), format.codec());
     }
 
     @Override
@@ -93,7 +115,12 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
             long pts = data.readLong();
             byte[] payload = new byte[size - PTS_BYTES];
             data.readBytes(payload);
-            session.offer(new Chunk(pts, System.currentTimeMillis(), payload));
+            Chunk chunk = new Chunk(pts, System.currentTimeMillis(), payload);
+            if (decoder != null) {
+                decoder.write(chunk);
+            } else {
+                session.offer(chunk);
+            }
             if (session.backlogMs() > StreamSession.HIGH_WATER_MS) {
                 channel.config().setAutoRead(false); // back-pressure: the source waits, memory stays bounded
             }
@@ -112,6 +139,9 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
     private void reject(IngestError e) {
         log.warn("stream {}: closing ingest ({}): {}", streamId, e.code(), e.getMessage());
         fail(e.code(), e.getMessage(), e.closeStatus());
+        if (decoder != null) {
+            decoder.close();
+        }
         if (session != null) {
             session.end("ingest error: " + e.code());
         }
@@ -122,7 +152,42 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
         if (session != null && !session.isEnded()) {
             log.warn("stream {}: source disconnected without eos after {} ms of audio; finishing its captions",
                     streamId, session.audioMs());
-            session.end("source disconnected");
+            sourceGone = true;
+            if (decoder != null) {
+                decoder.endOfInput(); // decode what arrived; the decoder then ends the session
+            } else {
+                session.end("source disconnected");
+            }
+        }
+    }
+
+    /** Decoded PCM of a compressed stream, from the decoder's thread, into the session. */
+    private final class DecoderOutput implements DecodedAudioListener {
+
+        @Override
+        public void onAudio(Chunk pcm) {
+            try {
+                session.offer(pcm);
+            } catch (IngestError ended) {
+                decoder.close();
+            }
+        }
+
+        @Override
+        public void onGap(MediaGap gap) {
+            session.recordGap(gap);
+        }
+
+        @Override
+        public void onEnd() {
+            session.end(sourceGone ? "source disconnected" : "end of stream");
+        }
+
+        @Override
+        public void onFailure(String message) {
+            log.warn("stream {}: {}", streamId, message);
+            fail("decoder_failed", message, IngestError.INVALID_PAYLOAD);
+            session.end("decoder failed");
         }
     }
 
@@ -146,6 +211,9 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
 
     @Override
     public void onFinished(long lastSeq) {
+        if (decoder != null) {
+            decoder.close();
+        }
         channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
         if (channel.isActive() && !isClosing()) {
             sendJson(Map.of("type", "eos", "stream_id", streamId, "seq", lastSeq));

@@ -4,7 +4,9 @@ import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.LineBreaker;
 import io.livecap.delivery.CaptionHub;
+import io.livecap.ingest.DecodedAudioListener;
 import io.livecap.ingest.IngestError;
+import io.livecap.ingest.PullSource;
 import io.livecap.ingest.StreamStart;
 
 import java.util.Collection;
@@ -22,6 +24,7 @@ public final class Sessions {
     private final LineBreaker breaker;
     private final ChannelStrategy defaultStrategy;
     private final Map<String, StreamSession> live = new ConcurrentHashMap<>();
+    private final Map<String, PullStream> pulls = new ConcurrentHashMap<>();
 
     public Sessions(SpeechEngine engine, CaptionHub hub, LineBreaker breaker, ChannelStrategy defaultStrategy) {
         this.engine = engine;
@@ -75,6 +78,44 @@ public final class Sessions {
         return created[0];
     }
 
+    /** Starts a session that pulls {@code source}; it runs until {@link #stopPull} or shutdown. */
+    public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy) {
+        StreamStart format = new StreamStart(StreamStart.PCM, DecodedAudioListener.SAMPLE_RATE,
+                DecodedAudioListener.CHANNELS, source.timescale(), source.ptsBits(), language, strategy);
+        StreamSession session = open(streamId, format, strategy == null ? defaultStrategy : strategy,
+                new SessionObserver() {
+                    @Override
+                    public void onFinished(long lastSeq) {
+                        pulls.remove(streamId);
+                    }
+
+                    @Override
+                    public void onFailed(String message) {
+                        PullStream pull = pulls.remove(streamId);
+                        if (pull != null) {
+                            pull.stop("session failed");
+                        }
+                    }
+                });
+        PullStream pull = new PullStream(session, source);
+        pulls.put(streamId, pull);
+        return pull;
+    }
+
+    /** Stops a pull; false if the stream is not being pulled. */
+    public boolean stopPull(String streamId, String reason) {
+        PullStream pull = pulls.remove(streamId);
+        if (pull == null) {
+            return false;
+        }
+        pull.stop(reason);
+        return true;
+    }
+
+    public boolean isPulled(String streamId) {
+        return pulls.containsKey(streamId);
+    }
+
     public Optional<StreamSession> get(String streamId) {
         return Optional.ofNullable(live.get(streamId));
     }
@@ -93,6 +134,7 @@ public final class Sessions {
 
     /** Ends every session (server shutdown): each finishes its recognition and sends its last finals. */
     public void endAll(String reason) throws InterruptedException {
+        List.copyOf(pulls.keySet()).forEach(id -> stopPull(id, reason));
         List<StreamSession> sessions = List.copyOf(live.values());
         sessions.forEach(s -> s.end(reason));
         for (StreamSession s : sessions) {

@@ -14,6 +14,7 @@ import io.livecap.captions.LineBreaker;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.ingest.Chunk;
 import io.livecap.ingest.IngestError;
+import io.livecap.ingest.MediaGap;
 import io.livecap.ingest.StreamStart;
 import io.livecap.timing.Discontinuity;
 import io.livecap.timing.TimingMap;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,6 +69,8 @@ public final class StreamSession {
     private final AudioHealth health;
     private final ChannelMixer mixer;
     private final Thread worker;
+    private final List<Discontinuity> discontinuities = new CopyOnWriteArrayList<>();
+    private final List<MediaGap> gaps = new CopyOnWriteArrayList<>();
     private volatile boolean ended;
     private volatile String state = "starting";
     private volatile long audioMs;
@@ -138,6 +145,35 @@ public final class StreamSession {
         health.request(strategy);
     }
 
+    /** A pulled source dropped and came back (any thread): kept for the timing report, logged, counted. */
+    public void recordGap(MediaGap gap) {
+        remember(gaps, gap);
+        Metrics.counter("livecap.media.gaps").increment();
+        log.warn("stream {}: media gap of {} ms at {} ms ({}); the pts jump is recorded, start stays continuous",
+                streamId, gap.lengthMs(), gap.atMs(), gap.cause());
+    }
+
+    /** What the operator API shows of the stream's clocks: audio so far, pts jumps and media gaps. */
+    public Map<String, Object> timingReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("stream_id", streamId);
+        report.put("audio_ms", audioMs);
+        report.put("timescale", format.timescale());
+        report.put("pts_bits", format.ptsBits());
+        report.put("discontinuities", discontinuities.stream().map(d -> Map.of("at", d.atMs(),
+                "expected_pts", d.expectedPts(), "pts", d.actualPts(), "jump_ticks", d.jumpTicks())).toList());
+        report.put("gaps", gaps.stream().map(g -> Map.of("at", g.atMs(), "length_ms", g.lengthMs(),
+                "expected_pts", g.expectedPts(), "resume_pts", g.resumePts(), "cause", g.cause())).toList());
+        return report;
+    }
+
+    private static <T> void remember(List<T> list, T item) {
+        list.add(item);
+        if (list.size() > 100) {
+            list.remove(0);
+        }
+    }
+
     public Instant startedAt() {
         return startedAt;
     }
@@ -195,6 +231,7 @@ public final class StreamSession {
                     streamId, jump.atMs(), jump.expectedPts(), jump.actualPts(),
                     String.format("%+.3f", jump.jumpSeconds(format.timescale())));
             Metrics.counter("livecap.pts.discontinuities").increment();
+            remember(discontinuities, jump);
             observer.onDiscontinuity(jump);
         }
         short[] interleaved = new short[frames * format.channels()];

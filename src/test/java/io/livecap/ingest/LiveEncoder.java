@@ -40,6 +40,13 @@ final class LiveEncoder implements AutoCloseable {
         return process.getInputStream();
     }
 
+    /** Waits for the encoder to finish its input (a publisher that reaches the end of its file). */
+    void awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("encoder still running after " + seconds + " s");
+        }
+    }
+
     /** Stops it the way an operator would: ffmpeg finishes its output cleanly on SIGTERM. */
     @Override
     public void close() throws InterruptedException {
