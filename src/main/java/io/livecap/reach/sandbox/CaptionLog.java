@@ -84,15 +84,15 @@ final class CaptionLog {
         List<Long> seqs = new ArrayList<>();
         TreeSet<Long> seen = new TreeSet<>();
         TreeSet<Long> duplicates = new TreeSet<>();
-        int finals = 0;
+        TreeSet<Long> finals = new TreeSet<>();
         int outOfOrder = 0;
         Long previous = null;
         for (Message message : messages) {
-            if (message.isFinal()) {
-                finals++;
-            }
             if (message.seq() == null || "eos".equals(message.type())) {
                 continue;
+            }
+            if (message.isFinal()) {
+                finals.add(message.seq());
             }
             long seq = message.seq();
             seqs.add(seq);
@@ -106,7 +106,7 @@ final class CaptionLog {
         }
         json.put("count", messages.size());
         json.put("captions", seqs.size());
-        json.put("finals", finals);
+        json.put("finals", finals.size());
         json.put("malformed", malformed);
         json.put("connections", connections);
         json.put("rejectedConnections", rejectedConnections);

@@ -95,10 +95,11 @@ final class LiveMedia {
         if (process != null && process.isAlive()) {
             return;
         }
-        Duration into = Duration.between(event.start, now);
-        Duration remaining = Duration.between(now, event.end);
+        // the timer may fire a few ms early: never play from before the start
+        Duration into = now.isBefore(event.start) ? Duration.ZERO : Duration.between(event.start, now);
+        Duration remaining = Duration.between(event.start.plus(into), event.end);
         try {
-            Process started = source.process(into.isNegative() ? Duration.ZERO : into, remaining).start();
+            Process started = source.process(into, remaining).start();
             process = started;
             Thread pump = new Thread(() -> pump(started), "sandbox-media-" + event.region + "-" + event.id);
             pump.setDaemon(true);
