@@ -151,6 +151,8 @@ class ReachErrorsAndAccessKeysTest {
         assertEquals(2, report.path("captionAsset").path("validation").path("cues").asInt());
         assertEquals(srt, report.path("captionAsset").path("content").asText());
         assertTrue(region.violations(1000).isEmpty(), region.violations(1000).toString());
+        assertEquals("[]", sandbox.report().path("regions").get(0).path("warnings").toString(),
+                "clientTags, filters and pages as Kaltura expects them");
         // the slot is an hour away: finishing now is worth a remark, and nothing else is
         assertTrue(region.warnings(1000).stream().allMatch(w -> w.contains("before the ordered slot")),
                 region.warnings(1000).toString());
