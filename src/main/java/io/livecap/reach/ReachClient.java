@@ -2,6 +2,8 @@ package io.livecap.reach;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +31,7 @@ public final class ReachClient {
     /** A guard against a server that never returns a short page: 1000 pages of 500 tasks. */
     private static final int MAX_PAGES = 1000;
 
+    private static final Logger log = LoggerFactory.getLogger(ReachClient.class);
     private static final String TASKS = "reach_entryvendortask";
     private static final String CATALOG = "reach_vendorcatalogitem";
     private static final String EVENTS = "schedule_scheduleevent";
@@ -93,6 +96,10 @@ public final class ReachClient {
             }
             if (objects.size() < PAGE_SIZE) {
                 break;
+            }
+            if (page == MAX_PAGES) {
+                log.warn("reach {} getJobs: stopped after {} full pages; the rest waits for the next poll",
+                        region(), MAX_PAGES);
             }
         }
         return Collections.unmodifiableList(new ArrayList<>(tasks.values()));

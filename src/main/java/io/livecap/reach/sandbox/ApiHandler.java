@@ -68,6 +68,10 @@ final class ApiHandler implements HttpHandler {
             } catch (ApiError error) {
                 answer = error.toJson();
                 log.debug("sandbox {} {}.{}: {}", parts[1], service, action, error.code());
+            } catch (RuntimeException e) {
+                log.error("sandbox {} {}.{}: failed", parts[1], service, action, e);
+                send(exchange, 500, "text/plain", "the sandbox failed on this call: " + e.getClass().getSimpleName());
+                return;
             }
             if (fault.isPresent()) {
                 log.debug("sandbox {} {}.{}: done, answer held back {} ms", parts[1], service, action,

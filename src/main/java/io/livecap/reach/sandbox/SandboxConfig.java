@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param port              the API port (0: any free port); websockets listen on {@code port + 1} (or any free port)
  * @param events            how many live events (each with one Live caption task) each region starts with
- * @param startsIn          when the events start, from now
+ * @param startsIn          when the events start, from now (negative: they began that long ago, already live)
  * @param duration          how long each event lasts
  * @param audioFile         the speech sample every event's media plays, looped
  * @param regions           region names; each gets the same ids, as Kaltura's regions do
