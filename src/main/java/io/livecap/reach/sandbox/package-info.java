@@ -8,7 +8,12 @@
  * <li>API v3: {@code POST http://127.0.0.1:PORT/<region>/api_v3/service/<service>/action/<action>}</li>
  * <li>media: {@code ws://127.0.0.1:PORT+1/media/<region>/<eventId>}, AAC in MPEG-TS, in real time</li>
  * <li>captions: {@code ws://127.0.0.1:PORT+1/captions/<region>/<eventId>}, one JSON caption per text message</li>
- * <li>the report: {@code GET /sandbox/report}; the admin actions: see {@link io.livecap.reach.sandbox.AdminHandler}</li>
+ * <li>the report: {@code GET /sandbox/report}</li>
  * </ul>
+ * Admin actions (POST), each also a method of {@link io.livecap.reach.sandbox.ReachSandbox} or
+ * {@link io.livecap.reach.sandbox.SandboxRegion}: {@code /sandbox/cancel?region=us&task=ID},
+ * {@code /sandbox/expire?region=us&task=ID[&at=UNIX_SECONDS]}, {@code /sandbox/fail-extend?region=us&task=ID},
+ * {@code /sandbox/pending?region=us&count=N}, {@code /sandbox/fault?kind=http500|stall&seconds=S[&hold=S]},
+ * {@code /sandbox/region?name=eu}.
  */
 package io.livecap.reach.sandbox;
