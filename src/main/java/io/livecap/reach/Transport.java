@@ -96,6 +96,7 @@ final class Transport {
                 }
                 lastFailure = "HTTP " + status;
                 lastCause = null;
+                // a 5xx can follow work already done (a backend dying after its commit, a proxy timing out)
                 mayHaveTakenEffect = true;
             } catch (HttpConnectTimeoutException | ConnectException e) {
                 lastFailure = "cannot connect (" + e.getClass().getSimpleName() + ")";
