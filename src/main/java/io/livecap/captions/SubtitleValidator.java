@@ -104,7 +104,7 @@ public final class SubtitleValidator {
 
     private void vtt(String text) {
         List<List<String>> blocks = blocks(text);
-        if (blocks.isEmpty() || !VTT_HEADER.matcher(blocks.get(0).get(0)).matches()) {
+        if (!VTT_HEADER.matcher(text.split("\n", 2)[0]).matches()) {
             problems.add("the file must start with a WEBVTT line");
             return;
         }

@@ -92,6 +92,7 @@ class SubtitleValidatorTest {
     void vttNeedsItsHeader() {
         assertOneProblem("must start with a WEBVTT line", VTT, "00:00:01.000 --> 00:00:02.000\nhi\n");
         assertOneProblem("must start with a WEBVTT line", VTT, "WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\nhi\n");
+        assertOneProblem("must start with a WEBVTT line", VTT, "\nWEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhi\n");
         assertOneProblem("followed by a blank line", VTT, "WEBVTT\n00:00:01.000 --> 00:00:02.000\nhi\n");
     }
 
