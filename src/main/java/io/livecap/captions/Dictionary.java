@@ -5,9 +5,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,17 +32,31 @@ public final class Dictionary {
 
     private static final Logger log = LoggerFactory.getLogger(Dictionary.class);
 
+    /** A term's words; {@code rank} orders the terms most words first, then longest first. */
+    private record Term(String[] words, int rank) {
+    }
+
+    private record Match(Term term, int from, int to, int[] starts) {
+    }
+
     private final List<String> terms;
-    /** Each term's words, most words first, then longest first: the order in which terms claim text. */
-    private final List<String[]> matchOrder;
+    /**
+     * The terms by the letters and digits their first word starts with, case folded ("c" for "C++", "" for ".NET"):
+     * a match starts with the same run, so each word of a caption is looked up once, not tried against every term.
+     */
+    private final Map<String, List<Term>> byLeadingRun = new HashMap<>();
 
     private Dictionary(List<String> terms) {
         this.terms = List.copyOf(terms);
-        this.matchOrder = terms.stream()
+        List<String[]> ordered = terms.stream()
                 .map(term -> term.split(" "))
                 .sorted(Comparator.<String[]>comparingInt(words -> -words.length)
                         .thenComparingInt(words -> -String.join(" ", words).length()))
                 .toList();
+        for (int rank = 0; rank < ordered.size(); rank++) {
+            String[] words = ordered.get(rank);
+            byLeadingRun.computeIfAbsent(leadingRun(words[0], 0), run -> new ArrayList<>()).add(new Term(words, rank));
+        }
     }
 
     /** Parses a task's dictionary: null or blank gives {@link #EMPTY}; blank lines and repeated terms are skipped. */
@@ -92,25 +108,33 @@ public final class Dictionary {
         if (text == null || text.isEmpty() || isEmpty()) {
             return text;
         }
+        List<Match> matches = new ArrayList<>();
+        for (int at = 0; at < text.length(); at++) {
+            if (!startsWord(text, at)) {
+                continue;
+            }
+            for (Term term : byLeadingRun.getOrDefault(leadingRun(text, at), List.of())) {
+                int[] starts = new int[term.words().length];
+                int end = match(text, at, term.words(), starts);
+                if (end >= 0) {
+                    matches.add(new Match(term, at, end, starts));
+                }
+            }
+        }
+        // the order in which terms claim text: longest first, then left to right
+        matches.sort(Comparator.comparingInt((Match m) -> m.term().rank()).thenComparingInt(Match::from));
         char[] out = text.toCharArray();
         boolean[] claimed = new boolean[text.length()];
-        for (String[] term : matchOrder) {
-            int[] starts = new int[term.length];
-            for (int i = 0; i < text.length(); i++) {
-                if (!startsWord(text, i)) {
-                    continue;
-                }
-                int end = match(text, i, term, starts);
-                if (end < 0 || anyClaimed(claimed, i, end)) {
-                    continue;
-                }
-                for (int k = 0; k < term.length; k++) {
-                    term[k].getChars(0, term[k].length(), out, starts[k]);
-                }
-                for (int j = i; j < end; j++) {
-                    claimed[j] = true;
-                }
-                i = end - 1;
+        for (Match m : matches) {
+            if (anyClaimed(claimed, m.from(), m.to())) {
+                continue;
+            }
+            String[] words = m.term().words();
+            for (int k = 0; k < words.length; k++) {
+                words[k].getChars(0, words[k].length(), out, m.starts()[k]);
+            }
+            for (int i = m.from(); i < m.to(); i++) {
+                claimed[i] = true;
             }
         }
         return new String(out);
@@ -151,6 +175,19 @@ public final class Dictionary {
             at += term[k].length();
         }
         return at == text.length() || !Character.isLetterOrDigit(text.codePointAt(at)) ? at : -1;
+    }
+
+    /** The letters and digits from {@code from} on, case folded as {@code regionMatches(true, ...)} folds it. */
+    private static String leadingRun(String text, int from) {
+        StringBuilder run = new StringBuilder();
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isLetterOrDigit(c)) {
+                break;
+            }
+            run.append(Character.toLowerCase(Character.toUpperCase(c)));
+        }
+        return run.toString();
     }
 
     private static boolean startsWord(String text, int at) {

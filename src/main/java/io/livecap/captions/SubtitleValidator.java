@@ -31,6 +31,8 @@ public final class SubtitleValidator {
     private static final String VTT_TIME = "(?:(\\d{2,}):)?([0-5]\\d):([0-5]\\d)\\.(\\d{3})";
     private static final Pattern VTT_TIMING =
             Pattern.compile("^" + VTT_TIME + "[ \\t]+-->[ \\t]+" + VTT_TIME + "(?:[ \\t].*)?$");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
+    private static final Pattern VTT_HEADER = Pattern.compile("^WEBVTT([ \\t].*)?$");
     private static final Pattern VTT_SPECIAL_BLOCK = Pattern.compile("^(NOTE|STYLE|REGION)([ \\t].*)?$");
     /** In WebVTT cue text '&' only starts a character reference and '<' only a tag. */
     private static final Pattern VTT_BARE_MARKUP =
@@ -79,7 +81,7 @@ public final class SubtitleValidator {
         for (List<String> block : blocks(text)) {
             number++;
             String first = block.get(0).strip();
-            if (!first.matches("\\d+")) {
+            if (!NUMBER.matcher(first).matches()) {
                 problems.add("block " + number + ": the first line must be its number, got \"" + clip(first) + "\"");
                 continue;
             }
@@ -102,7 +104,7 @@ public final class SubtitleValidator {
 
     private void vtt(String text) {
         List<List<String>> blocks = blocks(text);
-        if (blocks.isEmpty() || !blocks.get(0).get(0).matches("^WEBVTT([ \\t].*)?$")) {
+        if (!VTT_HEADER.matcher(text.split("\n", 2)[0]).matches()) {
             problems.add("the file must start with a WEBVTT line");
             return;
         }
@@ -198,20 +200,19 @@ public final class SubtitleValidator {
         long previousStartMs = -1;
         long previousEndMs = -1;
         for (ParsedCue cue : cues) {
-            String label = "cue " + cue.number() + " (" + clock(cue.startMs()) + " --> " + clock(cue.endMs()) + ")";
             if (cue.endMs() <= cue.startMs()) {
-                problems.add(label + ": does not end after it starts");
+                problems.add(label(cue) + ": does not end after it starts");
             } else if (cue.endMs() - cue.startMs() < Cue.MIN_DURATION_MS) {
-                problems.add(label + ": lasts " + (cue.endMs() - cue.startMs()) + " ms, shorter than "
+                problems.add(label(cue) + ": lasts " + (cue.endMs() - cue.startMs()) + " ms, shorter than "
                         + Cue.MIN_DURATION_MS + " ms");
             }
             if (cue.startMs() < previousStartMs) {
-                problems.add(label + ": starts before the previous cue, which starts at " + clock(previousStartMs));
+                problems.add(label(cue) + ": starts before the previous cue, which starts at " + clock(previousStartMs));
             } else if (cue.startMs() < previousEndMs) {
-                problems.add(label + ": overlaps the cue before it, which ends at " + clock(previousEndMs));
+                problems.add(label(cue) + ": overlaps the cue before it, which ends at " + clock(previousEndMs));
             }
             if (cue.text().isBlank()) {
-                problems.add(label + ": has no text");
+                problems.add(label(cue) + ": has no text");
             }
             previousStartMs = cue.startMs();
             previousEndMs = Math.max(previousEndMs, cue.endMs());
@@ -266,6 +267,10 @@ public final class SubtitleValidator {
             return Math.round(Double.parseDouble(offset.group(1)) * unitMs);
         }
         return null;
+    }
+
+    private String label(ParsedCue cue) {
+        return "cue " + cue.number() + " (" + clock(cue.startMs()) + " --> " + clock(cue.endMs()) + ")";
     }
 
     private String clock(long ms) {

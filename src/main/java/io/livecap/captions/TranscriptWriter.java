@@ -2,7 +2,6 @@ package io.livecap.captions;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -89,10 +88,22 @@ public final class TranscriptWriter {
         return out.append("    </div>\n  </body>\n</tt>\n").toString();
     }
 
-    /** {@code HH:MM:SS<sep>mmm}; hours grow past two digits rather than wrap; ASCII digits whatever the locale. */
+    /** {@code HH:MM:SS<sep>mmm}; hours grow past two digits rather than wrap. */
     static String clock(long ms, char separator) {
-        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d",
-                ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, separator, ms % 1000);
+        StringBuilder clock = new StringBuilder(12);
+        long hours = ms / 3_600_000;
+        if (hours < 10) {
+            clock.append('0');
+        }
+        clock.append(hours).append(':');
+        pad(clock, ms / 60_000 % 60, 2).append(':');
+        pad(clock, ms / 1000 % 60, 2).append(separator);
+        return pad(clock, ms % 1000, 3).toString();
+    }
+
+    private static StringBuilder pad(StringBuilder out, long value, int digits) {
+        String text = Long.toString(value);
+        return out.append("0".repeat(digits - text.length())).append(text);
     }
 
     private static String escape(String text) {

@@ -36,8 +36,8 @@ class SubtitleValidatorTest {
     @Test
     void aWellFormedSrtWithCrlfIsValid() {
         assertTrue(SubtitleValidator.isValid(SRT,
-                "\uFEFF1\r\n00:00:01,000 --> 00:00:02,500\r\nthe committee\r\n\r\n2\r\n00:00:02,500 --> 00:01:00,000\r\n"
-                        + "will meet\r\non tuesday\r\n"));
+                "\uFEFF1\r\n00:00:01,000 --> 00:00:02,500\r\nthe committee\r\n\r\n"
+                        + "2\r\n00:00:02,500 --> 00:01:00,000\r\nwill meet\r\non tuesday\r\n"));
     }
 
     @Test
@@ -49,14 +49,16 @@ class SubtitleValidatorTest {
 
     @Test
     void srtOverlappingCuesAreInvalid() {
-        assertOneProblem("cue 2 (00:00:01,500 --> 00:00:03,000): overlaps the cue before it, which ends at 00:00:02,000",
-                SRT, "1\n00:00:01,000 --> 00:00:02,000\none\n\n2\n00:00:01,500 --> 00:00:03,000\ntwo\n");
+        assertOneProblem(
+                "cue 2 (00:00:01,500 --> 00:00:03,000): overlaps the cue before it, which ends at 00:00:02,000", SRT,
+                "1\n00:00:01,000 --> 00:00:02,000\none\n\n2\n00:00:01,500 --> 00:00:03,000\ntwo\n");
     }
 
     @Test
     void srtStartsGoingBackAreInvalid() {
         assertOneProblem("cue 2 (00:00:01,000 --> 00:00:01,500): starts before the previous cue, which starts at "
-                + "00:00:05,000", SRT, "1\n00:00:05,000 --> 00:00:06,000\none\n\n2\n00:00:01,000 --> 00:00:01,500\ntwo\n");
+                + "00:00:05,000", SRT,
+                "1\n00:00:05,000 --> 00:00:06,000\none\n\n2\n00:00:01,000 --> 00:00:01,500\ntwo\n");
     }
 
     @Test
@@ -71,7 +73,8 @@ class SubtitleValidatorTest {
     void srtWithVttTimesOrTextlessBlocksIsInvalid() {
         assertOneProblem("bad timing line", SRT, "1\n00:00:01.000 --> 00:00:02.000\ndots\n");
         assertOneProblem("bad timing line", SRT, "1\n00:00:01,000 --> 00:00:60,000\nsixty seconds\n");
-        assertOneProblem("cue 1 (00:00:01,000 --> 00:00:02,000): has no text", SRT, "1\n00:00:01,000 --> 00:00:02,000\n");
+        assertOneProblem("cue 1 (00:00:01,000 --> 00:00:02,000): has no text", SRT,
+                "1\n00:00:01,000 --> 00:00:02,000\n");
         assertOneProblem("no timing line", SRT, "1\n");
     }
 
@@ -89,6 +92,7 @@ class SubtitleValidatorTest {
     void vttNeedsItsHeader() {
         assertOneProblem("must start with a WEBVTT line", VTT, "00:00:01.000 --> 00:00:02.000\nhi\n");
         assertOneProblem("must start with a WEBVTT line", VTT, "WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\nhi\n");
+        assertOneProblem("must start with a WEBVTT line", VTT, "\nWEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhi\n");
         assertOneProblem("followed by a blank line", VTT, "WEBVTT\n00:00:01.000 --> 00:00:02.000\nhi\n");
     }
 
@@ -121,16 +125,19 @@ class SubtitleValidatorTest {
                 "WEBVTT\n\n00:01.000 --> 00:01.001\nblink\n\n00:00.500 --> 00:03.000\nback\n\n"
                         + "00:02.000 --> 00:04.000\noverlap\n");
         assertEquals(3, problems.size(), problems.toString());
-        assertTrue(problems.get(0).startsWith("cue 1 (00:00:01.000 --> 00:00:01.001): lasts 1 ms"), problems.toString());
-        assertTrue(problems.get(1).startsWith("cue 2 (00:00:00.500 --> 00:00:03.000): starts before"), problems.toString());
-        assertTrue(problems.get(2).startsWith("cue 3 (00:00:02.000 --> 00:00:04.000): overlaps"), problems.toString());
+        String all = problems.toString();
+        assertTrue(problems.get(0).startsWith("cue 1 (00:00:01.000 --> 00:00:01.001): lasts 1 ms"), all);
+        assertTrue(problems.get(1).startsWith("cue 2 (00:00:00.500 --> 00:00:03.000): starts before"), all);
+        assertTrue(problems.get(2).startsWith("cue 3 (00:00:02.000 --> 00:00:04.000): overlaps"), all);
     }
 
     @Test
     void dfxpMustBeWellFormedTtml() {
-        assertOneProblem("not well-formed XML at line 1", DFXP, TTML_OPEN + "<p begin=\"1s\" end=\"2s\">R&D</p>" + TTML_CLOSE);
+        assertOneProblem("not well-formed XML at line 1", DFXP,
+                TTML_OPEN + "<p begin=\"1s\" end=\"2s\">R&D</p>" + TTML_CLOSE);
         assertOneProblem("not well-formed XML", DFXP, TTML_OPEN + "<p begin=\"1s\" end=\"2s\">open");
-        assertOneProblem("TTML namespace", DFXP, "<tt xml:lang=\"en\"><body><p begin=\"1s\" end=\"2s\">x</p></body></tt>");
+        assertOneProblem("TTML namespace", DFXP,
+                "<tt xml:lang=\"en\"><body><p begin=\"1s\" end=\"2s\">x</p></body></tt>");
         assertOneProblem("xml:lang", DFXP,
                 "<tt xmlns=\"http://www.w3.org/ns/ttml\"><body><p begin=\"1s\" end=\"2s\">x</p></body></tt>");
         assertOneProblem("not well-formed XML", DFXP,
@@ -151,7 +158,8 @@ class SubtitleValidatorTest {
     @Test
     void dfxpCuesNeedTimesTextAndTheMinimumLength() {
         assertOneProblem("cue 1: needs a begin and an end", DFXP, TTML_OPEN + "<p begin=\"1s\">x</p>" + TTML_CLOSE);
-        assertOneProblem("cue 1: needs a begin and an end", DFXP, TTML_OPEN + "<p begin=\"1\" end=\"2\">x</p>" + TTML_CLOSE);
+        assertOneProblem("cue 1: needs a begin and an end", DFXP,
+                TTML_OPEN + "<p begin=\"1\" end=\"2\">x</p>" + TTML_CLOSE);
         assertOneProblem("lasts 1 ms", DFXP, TTML_OPEN + "<p begin=\"1s\" end=\"1001ms\">x</p>" + TTML_CLOSE);
         assertOneProblem("has no text", DFXP, TTML_OPEN + "<p begin=\"1s\" end=\"2s\"> <br/> </p>" + TTML_CLOSE);
     }

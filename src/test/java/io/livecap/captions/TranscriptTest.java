@@ -128,11 +128,12 @@ class TranscriptTest {
                     .sorted(Comparator.comparingLong(Caption::startMs))
                     .forEach(f -> f.lines().stream().map(Transcript::cleanText).filter(l -> !l.isEmpty())
                             .forEach(expected::add));
-            assertEquals(expected, cues.stream().flatMap(c -> c.lines().stream()).toList(), "run " + run);
+            int r = run;
+            assertEquals(expected, cues.stream().flatMap(c -> c.lines().stream()).toList(), () -> "run " + r);
             long previousEndMs = 0;
             for (Cue cue : cues) {
-                assertTrue(cue.startMs() >= previousEndMs, "run " + run + ": " + cues);
-                assertTrue(cue.durationMs() >= Cue.MIN_DURATION_MS, "run " + run + ": " + cues);
+                assertTrue(cue.startMs() >= previousEndMs, () -> "run " + r + ": " + cues);
+                assertTrue(cue.durationMs() >= Cue.MIN_DURATION_MS, () -> "run " + r + ": " + cues);
                 previousEndMs = cue.endMs();
             }
         }
