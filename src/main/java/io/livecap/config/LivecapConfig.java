@@ -66,6 +66,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     }
 
     private static final String ENV_PREFIX = "LIVECAP_";
+    /** Secrets by region, not settings: see {@link #reachKs}. */
+    private static final String REACH_KS_PREFIX = "LIVECAP_REACH_KS_";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -93,7 +95,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
                 }
             }
             env.forEach((name, value) -> {
-                if (name.startsWith(ENV_PREFIX)) {
+                if (name.startsWith(ENV_PREFIX) && !name.startsWith(REACH_KS_PREFIX)) {
                     String rest = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
                     int split = rest.indexOf('_');
                     if (split > 0 && tree.has(rest.substring(0, split))) {
@@ -131,7 +133,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         if (endpoint.ks() != null && !endpoint.ks().isBlank()) {
             return endpoint.ks();
         }
-        String variable = "LIVECAP_REACH_KS_" + endpoint.region().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        String variable = REACH_KS_PREFIX + endpoint.region().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         String ks = env.get(variable);
         if (ks == null || ks.isBlank()) {
             throw new ConfigException("REACH region " + endpoint.region() + " has no KS: set " + variable);

@@ -65,6 +65,7 @@ public final class LivecapNode implements AutoCloseable {
     public static LivecapNode start(LivecapConfig config, SpeechEngine engine) throws InterruptedException {
         Database database = Database.open(config.store().url());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
+        JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
         CaptionHub hub = new CaptionHub(store);
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker,
@@ -73,13 +74,14 @@ public final class LivecapNode implements AutoCloseable {
                 config.captions().language());
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
-        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), database, store, hub, sessions,
-                tasks) : null;
+        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
+                sessions, tasks) : null;
         return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address);
     }
 
-    private static Lifecycle startLifecycle(LivecapConfig.Reach reach, Database database, JdbcCaptionStore store,
-                                            CaptionHub hub, Sessions sessions, LiveTaskRepository tasks) {
+    private static Lifecycle startLifecycle(LivecapConfig.Reach reach, JdbcDeliveryCheckpoints checkpoints,
+                                            JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
+                                            LiveTaskRepository tasks) {
         Map<String, ReachClient> clients = new LinkedHashMap<>();
         for (LivecapConfig.ReachEndpoint e : reach.endpoints()) {
             ReachEndpoint endpoint = new ReachEndpoint(e.region(), URI.create(e.url()), e.partnerId(), e.vendor(),
@@ -90,7 +92,7 @@ public final class LivecapNode implements AutoCloseable {
         LiveTaskStateMachine machine = new LiveTaskStateMachine(Duration.ofSeconds(reach.keepAliveSeconds()),
                 Duration.ofSeconds(reach.deliveryGraceSeconds()));
         LiveTaskRunner runner = new LiveTaskRunner(clients, tasks, sessions, hub,
-                new KalturaUplink(store, new JdbcDeliveryCheckpoints(database), PushSettings.DEFAULT),
+                new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()),
                 new TranscriptDelivery(store), machine, clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
                 Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);

@@ -27,7 +27,11 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating if needed) and migrates the database at {@code jdbcUrl}. */
     public static Database open(String jdbcUrl) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "livecap", "");
+        // livecap closes the database itself, after the last step of every task has been saved; H2's own
+        // shutdown hook would close it under them
+        String url = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase().contains("DB_CLOSE_ON_EXIT")
+                ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl;
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "livecap", "");
         pool.setMaxConnections(16);
         var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         log.info("database {} ready ({} migrations applied now)", redact(jdbcUrl), result.migrationsExecuted);

@@ -31,8 +31,8 @@ class LivecapConfigTest {
         assertEquals(32, fromFile.captions().maxChars());
         assertEquals(2, fromFile.captions().maxLines());
 
-        LivecapConfig fromEnv = LivecapConfig.load(file, Map.of("LIVECAP_SERVER_PORT", "7001", "PATH", "/bin"),
-                Map.of());
+        LivecapConfig fromEnv = LivecapConfig.load(file, Map.of("LIVECAP_SERVER_PORT", "7001", "PATH", "/bin",
+                "LIVECAP_REACH_KS_US", "a secret, not a setting"), Map.of());
         assertEquals(7001, fromEnv.server().port());
 
         LivecapConfig fromFlag = LivecapConfig.load(file, Map.of("LIVECAP_SERVER_PORT", "7001"),
