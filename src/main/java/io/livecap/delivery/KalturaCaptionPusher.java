@@ -61,8 +61,8 @@ import java.util.regex.Pattern;
  * can drop the second). A ping after every final keeps the window to about one round trip; only an acknowledgement
  * from Kaltura could close it.
  * <p>
- * Threads: the feed calls in on the session thread and only queues; one worker thread per push owns all the state
- * below and makes every socket call (Java-WebSocket writes on a thread of its own), so the session thread never
+ * Threads: the feed calls in on the session thread and only queues; one worker thread per push owns the push's
+ * state and makes every socket call (Java-WebSocket writes on a thread of its own), so the session thread never
  * waits for the network.
  */
 public final class KalturaCaptionPusher implements AutoCloseable {
@@ -87,13 +87,13 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private final ScheduledThreadPoolExecutor worker;
     private final CompletableFuture<PushResult> finished = new CompletableFuture<>();
     private final CaptionSubscriber subscriber = new FeedListener();
+    private final Object confirmations = new Object();
 
     // the worker thread's own state
     private volatile long confirmedSeq;
     private long acceptedSeq;
     private Caption pendingPartial;
     private long endSeq = -1;
-    private String endReason;
     private Link link;
     private Link closing;
     private int failures;
@@ -140,9 +140,8 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         // no replay from the feed: every connection replays from the store itself, subscribed first so that a
         // final stored after that read reaches us live
         feed.subscribe(subscriber, -1);
-        log.info("stream {} -> {}: pushing captions, resuming after confirmed seq {} (token as {}{})", streamId,
-                destination, confirmedSeq, settings.tokenPlacement(),
-                settings.cutoff().equals(Cutoff.NONE) ? "" : ", " + settings.cutoff());
+        log.info("stream {} -> {}: pushing captions, resuming after confirmed seq {} (token as {}, {})", streamId,
+                destination, confirmedSeq, settings.tokenPlacement(), settings.cutoff());
         worker.execute(guarded(this::connect));
         long every = settings.pingInterval().toMillis();
         worker.scheduleWithFixedDelay(guarded(this::keepAlive), every, every, TimeUnit.MILLISECONDS);
@@ -159,16 +158,18 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     }
 
     /** Waits until the destination confirmed {@code seq}; false on timeout or if the push ended first. */
-    public synchronized boolean awaitConfirmed(long seq, Duration timeout) throws InterruptedException {
+    public boolean awaitConfirmed(long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (confirmedSeq < seq) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || finished.isDone()) {
-                return confirmedSeq >= seq;
+        synchronized (confirmations) {
+            while (confirmedSeq < seq) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || finished.isDone()) {
+                    return confirmedSeq >= seq;
+                }
+                TimeUnit.NANOSECONDS.timedWait(confirmations, left);
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            return true;
         }
-        return true;
     }
 
     /** Completes when the push ends: eos confirmed, refused, stopped or closed. */
@@ -297,7 +298,6 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             return;
         }
         endSeq = lastSeq;
-        endReason = reason;
         feed.unsubscribe(subscriber);
         log.info("stream {} -> {}: {}; eos after seq {}", streamId, destination, reason, lastSeq);
         Link to = link;
@@ -317,11 +317,11 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     }
 
     private void sendEos(Link to) {
+        // the contract's eos, without livecap's reason for ending: that is for our logs, not the partner's
         Map<String, Object> eos = new LinkedHashMap<>();
         eos.put("type", "eos");
         eos.put("stream_id", streamId);
         eos.put("seq", endSeq);
-        eos.put("reason", endReason);
         try {
             to.send(Json.write(eos));
             to.eosSent = true;
@@ -375,9 +375,9 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         if (seq <= confirmedSeq) {
             return;
         }
-        synchronized (this) {
+        synchronized (confirmations) {
             confirmedSeq = seq;
-            notifyAll();
+            confirmations.notifyAll();
         }
         try {
             checkpoints.confirm(streamId, destination, seq);
@@ -464,10 +464,10 @@ public final class KalturaCaptionPusher implements AutoCloseable {
                 worker.shutdown();
             }, CLOSE_HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
         }
-        synchronized (this) {
-            notifyAll();
-        }
         finished.complete(result);
+        synchronized (confirmations) {
+            confirmations.notifyAll();
+        }
     }
 
     private void post(Runnable action) {
@@ -521,7 +521,14 @@ public final class KalturaCaptionPusher implements AutoCloseable {
 
         @Override
         public void onEndOfStream(String id, long lastSeq, String reason) {
-            post(() -> end(Math.max(acceptedSeq, lastSeq), reason));
+            post(() -> {
+                if (settings.endsWithStream()) {
+                    end(Math.max(acceptedSeq, lastSeq), reason);
+                } else if (!done) {
+                    log.info("stream {} -> {}: the stream ended ({}); pushing on until stopped", streamId,
+                            destination, reason);
+                }
+            });
         }
 
         @Override

@@ -317,6 +317,24 @@ class KalturaCaptionPusherTest {
                 "nothing after the stop");
     }
 
+    @Test
+    void runningUntilStoppedASourceThatFailsAndIsReopenedCostsKalturaNoEarlyEos() throws Exception {
+        CaptionFeed feed = new CaptionFeed("ev-reopen", store);
+        KalturaCaptionPusher pusher = push(feed, event.captionUrl(), event.captionToken(), FAST.untilStopped());
+        Speech speech = new Speech(feed);
+        assertTrue(pusher.awaitConfirmed(speech.utterances(3, 1).seq(), WAIT));
+        feed.end("pull failed: connection reset");
+        speech.on(feed);
+        assertTrue(pusher.awaitConfirmed(speech.utterances(3, 1).seq(), WAIT), "the reopened stream goes on");
+        // an eos for the end would have been sent, and read, before these captions
+        assertFalse(event.received().path("eos").asBoolean());
+
+        PushResult result = pusher.stop(WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(PushResult.Outcome.DELIVERED, result.outcome(), result.detail());
+        assertEveryFinalOnceInOrder(speech);
+        assertEquals(1, event.received().path("connections").asInt());
+    }
+
     private void assertEveryFinalOnceInOrder(Speech speech) {
         JsonNode got = event.received();
         assertEquals(List.of(), event.duplicates(), "no seq twice");
