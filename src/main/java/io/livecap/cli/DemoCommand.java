@@ -10,8 +10,6 @@ import io.livecap.server.LivecapNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -19,8 +17,6 @@ import java.util.concurrent.Callable;
         description = {"Start a server on the embedded defaults, stream a bundled 12 s speech sample into it in real",
                 "time, and print the captions as they arrive. Needs nothing but Java: it proves an install works.", ""})
 final class DemoCommand implements Callable<Integer> {
-
-    private static final String SAMPLE = "/io/livecap/demo/sample.wav";
 
     @Option(names = "--engine", description = "auto, vosk, pocketsphinx or sphinx4 (default: auto).")
     String engine;
@@ -38,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine)
                 .withStoreUrl("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1"); // a rehearsal leaves nothing behind
-        WavAudio audio = file != null ? WavAudio.read(file) : bundledSample();
+        WavAudio audio = file != null ? WavAudio.read(file) : BundledSample.read();
         try (LivecapNode node = LivecapNode.start(config)) {
             System.out.printf("demo: livecap on port %d, engine %s; streaming %.1f s of speech%s%n", node.port(),
                     node.engine().name(), audio.durationSeconds(), fast ? "" : " in real time");
@@ -67,15 +63,6 @@ final class DemoCommand implements Callable<Integer> {
                     c.startMs() / 1000.0, c.startPts(), c.text());
         } else {
             System.out.println(message.json());
-        }
-    }
-
-    private static WavAudio bundledSample() throws IOException {
-        try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE)) {
-            if (in == null) {
-                throw new IOException("the bundled demo sample is missing from the jar");
-            }
-            return WavAudio.read(in, "demo sample");
         }
     }
 }

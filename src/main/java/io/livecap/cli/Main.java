@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
                 "Takes live audio over a websocket, recognises speech as it streams, and pushes timed captions",
                 "(start, start_epoch, start_pts) to caption websocket subscribers.",
                 ""},
-        subcommands = {ServeCommand.class, FeedCommand.class, ListenCommand.class, DemoCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, FeedCommand.class, ListenCommand.class, DemoCommand.class,
+                SandboxCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start here:  livecap demo        (a server, a speech sample, live captions; no setup)",
                 "Run:         livecap serve --port 8080",
                 "Protocols and configuration: README.md"})

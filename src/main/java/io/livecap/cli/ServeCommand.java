@@ -46,9 +46,33 @@ final class ServeCommand implements Callable<Integer> {
             "from the environment variable LIVECAP_MEDIA_KEY_<ID> (upper case, - and . as _), never the command line."})
     Map<String, String> pulls = new LinkedHashMap<>();
 
+    @Option(names = "--reach-url", paramLabel = "URL", description = {"A Kaltura REACH partner endpoint to drive Live caption",
+            "tasks for (adds one to reach.endpoints). Its KS: --reach-ks or LIVECAP_REACH_KS_<REGION>."})
+    String reachUrl;
+
+    @Option(names = "--reach-region", paramLabel = "NAME", description = "Region name of --reach-url (default: its host).")
+    String reachRegion;
+
+    @Option(names = "--reach-partner-id", paramLabel = "N", description = "The vendor's partner id.")
+    long reachPartnerId;
+
+    @Option(names = "--reach-vendor", paramLabel = "NAME", description = "The vendor's name (in clientTag).")
+    String reachVendor;
+
+    @Option(names = "--reach-ks", paramLabel = "KS", description = "The vendor KS (prefer LIVECAP_REACH_KS_<REGION>: a command line is visible to ps).")
+    String reachKs;
+
     @Override
     public Integer call() throws Exception {
         LivecapConfig settings = load(config, port, host, engine);
+        if (reachUrl != null) {
+            if (reachVendor == null || reachPartnerId == 0) {
+                throw new IllegalArgumentException("--reach-url needs --reach-partner-id and --reach-vendor");
+            }
+            String region = reachRegion != null ? reachRegion : java.net.URI.create(reachUrl).getHost();
+            settings = settings.withReachEndpoint(new LivecapConfig.ReachEndpoint(region, reachUrl, reachPartnerId,
+                    reachVendor, reachKs));
+        }
         LivecapNode node = LivecapNode.start(settings);
         for (Map.Entry<String, String> pull : pulls.entrySet()) {
             String keyVariable = "LIVECAP_MEDIA_KEY_" + pull.getKey().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");

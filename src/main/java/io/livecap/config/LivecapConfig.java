@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ import java.util.Map;
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
-                            Store store) {
+                            Store store, Reach reach) {
 
     public record Server(String host, int port) {
     }
@@ -41,6 +42,27 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     }
 
     public record Store(String url) {
+    }
+
+    public record Reach(List<ReachEndpoint> endpoints, String appVersion, int pollSeconds, int tickMs,
+                        int keepAliveSeconds, int deliveryGraceSeconds) {
+
+        public Reach {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
+
+        public boolean enabled() {
+            return !endpoints.isEmpty();
+        }
+    }
+
+    /** One REACH partner endpoint (a region). {@code ks} is the vendor's KS; prefer the environment for it. */
+    public record ReachEndpoint(String region, String url, long partnerId, String vendor, String ks) {
+
+        @Override
+        public String toString() {
+            return "ReachEndpoint[" + region + " " + url + " partner " + partnerId + " vendor " + vendor + "]";
+        }
     }
 
     private static final String ENV_PREFIX = "LIVECAP_";
@@ -93,10 +115,39 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url));
+        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url), reach);
+    }
+
+    /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
+    public LivecapConfig withReachEndpoint(ReachEndpoint endpoint) {
+        List<ReachEndpoint> all = new java.util.ArrayList<>(reach.endpoints());
+        all.add(endpoint);
+        return new LivecapConfig(server, engine, captions, audio, ingest, store, new Reach(all, reach.appVersion(),
+                reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds()));
+    }
+
+    /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
+    public static String reachKs(ReachEndpoint endpoint, Map<String, String> env) {
+        if (endpoint.ks() != null && !endpoint.ks().isBlank()) {
+            return endpoint.ks();
+        }
+        String variable = "LIVECAP_REACH_KS_" + endpoint.region().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        String ks = env.get(variable);
+        if (ks == null || ks.isBlank()) {
+            throw new ConfigException("REACH region " + endpoint.region() + " has no KS: set " + variable);
+        }
+        return ks;
     }
 
     private void check() {
+        for (ReachEndpoint e : reach.endpoints()) {
+            if (e.region() == null || e.region().isBlank() || e.url() == null || e.vendor() == null) {
+                throw new ConfigException("reach.endpoints: each needs region, url, partner_id and vendor: " + e);
+            }
+        }
+        if (reach.pollSeconds() < 1 || reach.tickMs() < 50) {
+            throw new ConfigException("reach.poll_seconds must be >= 1 and reach.tick_ms >= 50");
+        }
         if (server.port < 0 || server.port > 65535) {
             throw new ConfigException("server.port must be 0-65535, got " + server.port);
         }

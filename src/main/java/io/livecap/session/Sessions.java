@@ -2,6 +2,7 @@ package io.livecap.session;
 
 import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
+import io.livecap.captions.Caption;
 import io.livecap.captions.LineBreaker;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.DecodedAudioListener;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Metrics;
 
@@ -43,13 +45,19 @@ public final class Sessions {
     /** Starts a session; a second source for a stream that is still live is refused. */
     public StreamSession open(String streamId, StreamStart format, ChannelStrategy strategy,
                               SessionObserver observer) {
+        return open(streamId, format, strategy, List.of(), UnaryOperator.identity(), observer);
+    }
+
+    private StreamSession open(String streamId, StreamStart format, ChannelStrategy strategy, List<String> vocabulary,
+                               UnaryOperator<Caption> finishing, SessionObserver observer) {
         StreamSession[] created = new StreamSession[1];
         live.compute(streamId, (id, existing) -> {
             if (existing != null && !existing.isEnded()) {
                 throw new IngestError("stream_busy", IngestError.POLICY,
                         "stream " + id + " already has a live source (since " + existing.startedAt() + ")");
             }
-            created[0] = new StreamSession(id, format, strategy, engine, hub.feed(id), breaker, new SessionObserver() {
+            created[0] = new StreamSession(id, format, strategy, engine, hub.feed(id), breaker, vocabulary, finishing,
+                    new SessionObserver() {
                 @Override
                 public void onDiscontinuity(io.livecap.timing.Discontinuity jump) {
                     observer.onDiscontinuity(jump);
@@ -80,10 +88,19 @@ public final class Sessions {
 
     /** Starts a session that pulls {@code source}; it runs until {@link #stopPull} or shutdown. */
     public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy) {
+        return openPull(streamId, source, language, strategy, List.of(), UnaryOperator.identity());
+    }
+
+    /**
+     * As above, for a REACH task: {@code vocabulary} reaches the engine as hints, {@code finishing} fixes every
+     * caption (the task dictionary's spellings) before it is stored and sent.
+     */
+    public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy,
+                               List<String> vocabulary, UnaryOperator<Caption> finishing) {
         StreamStart format = new StreamStart(StreamStart.PCM, DecodedAudioListener.SAMPLE_RATE,
                 DecodedAudioListener.CHANNELS, source.timescale(), source.ptsBits(), language, strategy);
-        StreamSession session = open(streamId, format, strategy == null ? defaultStrategy : strategy,
-                new SessionObserver() {
+        StreamSession session = open(streamId, format, strategy == null ? defaultStrategy : strategy, vocabulary,
+                finishing, new SessionObserver() {
                     @Override
                     public void onFinished(long lastSeq) {
                         pulls.remove(streamId);

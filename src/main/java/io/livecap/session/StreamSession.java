@@ -9,6 +9,7 @@ import io.livecap.audio.ChannelStrategy;
 import io.livecap.audio.HealthEvent;
 import io.livecap.audio.HealthSnapshot;
 import io.livecap.audio.Resampler;
+import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionBuilder;
 import io.livecap.captions.LineBreaker;
 import io.livecap.delivery.CaptionFeed;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * One live stream's chain: timing map, audio health and channel repair, resampling, recogniser, caption builder,
@@ -62,6 +64,8 @@ public final class StreamSession {
     private final CaptionFeed feed;
     private final LineBreaker breaker;
     private final SessionObserver observer;
+    private final List<String> vocabulary;
+    private final UnaryOperator<Caption> finishing;
     private final Instant startedAt = Instant.now();
     private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final AtomicLong backlogFrames = new AtomicLong();
@@ -75,8 +79,15 @@ public final class StreamSession {
     private volatile String state = "starting";
     private volatile long audioMs;
 
+    /**
+     * @param vocabulary words and phrases the engine should favour (a REACH task's dictionary)
+     * @param finishing  applied to every caption before it is stored and sent (e.g. the dictionary's spellings)
+     */
     public StreamSession(String streamId, StreamStart format, ChannelStrategy strategy, SpeechEngine engine,
-                         CaptionFeed feed, LineBreaker breaker, SessionObserver observer) {
+                         CaptionFeed feed, LineBreaker breaker, List<String> vocabulary,
+                         UnaryOperator<Caption> finishing, SessionObserver observer) {
+        this.vocabulary = List.copyOf(vocabulary);
+        this.finishing = finishing;
         this.streamId = streamId;
         this.format = format;
         this.engine = engine;
@@ -190,9 +201,11 @@ public final class StreamSession {
     private void run() {
         long firstSeq = feed.open();
         Resampler resampler = new Resampler(format.sampleRate(), SpeechEngine.SAMPLE_RATE);
-        CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq, feed);
+        CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
+                caption -> feed.accept(finishing.apply(caption)));
         String endReason = "end of stream";
-        try (RecognitionStream recognizer = engine.openStream(StreamOptions.of(format.language()), builder)) {
+        try (RecognitionStream recognizer = engine.openStream(new StreamOptions(format.language(), vocabulary),
+                builder)) {
             state = "live";
             log.info("stream {}: live ({} Hz, {} ch, timescale {}, pts_bits {}, {}, engine {})", streamId,
                     format.sampleRate(), format.channels(), format.timescale(), format.ptsBits(), format.language(),

@@ -201,41 +201,4 @@ public final class ReachSandbox implements AutoCloseable {
             return thread;
         };
     }
-
-    /**
-     * {@code ReachSandbox [--port P] [--events N] [--starts-in S] [--duration S] [--regions us,eu] AUDIO}: runs until
-     * stopped and prints how to point livecap at it.
-     */
-    public static void main(String[] args) throws Exception {
-        int port = 8090;
-        int events = 2;
-        int startsIn = 120;
-        int duration = 300;
-        String regionList = "us";
-        Path audio = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--events" -> events = Integer.parseInt(args[++i]);
-                case "--starts-in" -> startsIn = Integer.parseInt(args[++i]);
-                case "--duration" -> duration = Integer.parseInt(args[++i]);
-                case "--regions" -> regionList = args[++i];
-                default -> audio = Path.of(args[i]);
-            }
-        }
-        if (audio == null) {
-            System.err.println("usage: ReachSandbox [--port P] [--events N] [--starts-in S] [--duration S]"
-                    + " [--regions us,eu] AUDIO_FILE");
-            System.exit(2);
-        }
-        SandboxConfig config = SandboxConfig.of(port, events, startsIn, duration, audio)
-                .withRegions(regionList.split(","));
-        ReachSandbox sandbox = start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
-        System.out.println("REACH sandbox running; report: " + sandbox.httpBase() + "/sandbox/report");
-        for (String region : sandbox.regionNames()) {
-            System.out.println(sandbox.serveCommand(region));
-        }
-        Thread.currentThread().join();
-    }
 }

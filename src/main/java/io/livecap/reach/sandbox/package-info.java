@@ -1,9 +1,8 @@
 /**
  * A fake Kaltura REACH partner to rehearse against: {@link io.livecap.reach.sandbox.ReachSandbox}.
  * <p>
- * Run it: {@code java -cp livecap.jar io.livecap.reach.sandbox.ReachSandbox [--port 8090] [--events 2]
- * [--starts-in 120] [--duration 300] [--regions us,eu] AUDIO_FILE}; it prints the {@code livecap serve} command
- * line for each region.
+ * Run it: {@code java -jar livecap.jar sandbox [--port 8090] [--events 2] [--starts-in 120] [--duration 300]
+ * [--regions us,eu] [--audio FILE]}; it prints the {@code livecap serve} command line for each region.
  * <ul>
  * <li>API v3: {@code POST http://127.0.0.1:PORT/<region>/api_v3/service/<service>/action/<action>}</li>
  * <li>media: {@code ws://127.0.0.1:PORT+1/media/<region>/<eventId>}, AAC in MPEG-TS, in real time</li>
