@@ -46,7 +46,9 @@ import java.util.regex.Pattern;
  * after each final, after eos, and every {@code pingInterval} when idle, a ping goes out carrying an id, which
  * RFC 6455 has the server echo in its pong. One TCP connection delivers frames in order and a server reads them in
  * order, so a pong proves that the server read everything written before its ping. The highest seq so proved is
- * the <i>confirmed seq</i>; it is kept in {@link DeliveryCheckpoints}, so a restart resumes from it.
+ * the <i>confirmed seq</i>. The highest confirmed <i>final</i> is kept in {@link DeliveryCheckpoints}, so a restart
+ * resumes from it: a final's, because a restarted feed numbers on from its last stored final and gives the seqs
+ * of the partials after it out again.
  * <p>
  * <b>Guarantee.</b> Each connection carries strictly increasing seqs. Whenever a connection opens (the first one
  * after a restart included) the stored finals after the confirmed seq are resent from the {@link CaptionStore}, then
@@ -72,8 +74,8 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private static final Pattern HTTP_REFUSAL = Pattern.compile("Invalid status code received: (401|403)\\b");
     private static final Duration CLOSE_HANDSHAKE = Duration.ofSeconds(2);
 
-    /** What a ping's pong proves: every message up to {@code seq} (and eos, if {@code eos}) was read. */
-    private record Mark(long seq, boolean eos, long sentNanos) {
+    /** What a ping's pong proves: every message up to {@code seq}, its last final {@code finalSeq}, eos if {@code eos}. */
+    private record Mark(long seq, long finalSeq, boolean eos, long sentNanos) {
     }
 
     private final CaptionFeed feed;
@@ -91,6 +93,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
 
     // the worker thread's own state
     private volatile long confirmedSeq;
+    private long confirmedFinalSeq;
     private long acceptedSeq;
     private Caption pendingPartial;
     private long endSeq = -1;
@@ -136,7 +139,8 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     }
 
     private void begin() {
-        confirmedSeq = checkpoints.confirmedSeq(streamId, destination);
+        confirmedFinalSeq = checkpoints.confirmedSeq(streamId, destination);
+        confirmedSeq = confirmedFinalSeq;
         // no replay from the feed: every connection replays from the store itself, subscribed first so that a
         // final stored after that read reaches us live
         feed.subscribe(subscriber, -1);
@@ -233,6 +237,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         opened.ready = true;
         connections++;
         opened.sentSeq = confirmedSeq;
+        opened.sentFinalSeq = confirmedFinalSeq;
         opened.resumedAfter = confirmedSeq;
         try {
             opened.resent = catchUp(opened);
@@ -335,6 +340,9 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         try {
             to.send(Json.write(caption));
             to.sentSeq = caption.seq();
+            if (caption.isFinal()) {
+                to.sentFinalSeq = caption.seq();
+            }
         } catch (WebsocketNotConnectedException e) {
             // the close that follows reconnects, and the next connection resends it
         }
@@ -342,7 +350,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
 
     private void ping(Link to) {
         long id = ++to.pingCount;
-        to.pings.put(id, new Mark(to.sentSeq, to.eosSent, System.nanoTime()));
+        to.pings.put(id, new Mark(to.sentSeq, to.sentFinalSeq, to.eosSent, System.nanoTime()));
         PingFrame ping = new PingFrame();
         ping.setPayload(ByteBuffer.wrap(Long.toString(id).getBytes(StandardCharsets.US_ASCII)));
         try {
@@ -365,25 +373,28 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             log.info("stream {} -> {}: connected (connection {}); resent {} stored finals after confirmed seq {},"
                     + " now live", streamId, destination, connections, from.resent, from.resumedAfter);
         }
-        confirm(mark.seq());
+        confirm(mark);
         if (mark.eos()) {
             finish(PushResult.Outcome.DELIVERED, "eos confirmed");
         }
     }
 
-    private void confirm(long seq) {
-        if (seq <= confirmedSeq) {
+    private void confirm(Mark mark) {
+        if (mark.seq() > confirmedSeq) {
+            synchronized (confirmations) {
+                confirmedSeq = mark.seq();
+                confirmations.notifyAll();
+            }
+        }
+        if (mark.finalSeq() <= confirmedFinalSeq) {
             return;
         }
-        synchronized (confirmations) {
-            confirmedSeq = seq;
-            confirmations.notifyAll();
-        }
+        confirmedFinalSeq = mark.finalSeq();
         try {
-            checkpoints.confirm(streamId, destination, seq);
+            checkpoints.confirm(streamId, destination, confirmedFinalSeq);
         } catch (StoreException e) {
             log.warn("stream {} -> {}: cannot persist confirmed seq {} ({}); a restart now would resend from an"
-                    + " older one", streamId, destination, seq, e.getMessage());
+                    + " older one", streamId, destination, confirmedFinalSeq, e.getMessage());
         }
     }
 
@@ -543,6 +554,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         final NavigableMap<Long, Mark> pings = new TreeMap<>();
         long pingCount;
         long sentSeq;
+        long sentFinalSeq;
         long resumedAfter;
         int resent;
         boolean ready;
