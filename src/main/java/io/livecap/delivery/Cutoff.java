@@ -27,4 +27,14 @@ public record Cutoff(long streamMs, long epochMs) {
     public boolean excludes(Caption caption) {
         return caption.startMs() >= streamMs || caption.startEpoch() >= epochMs;
     }
+
+    @Override
+    public String toString() {
+        if (equals(NONE)) {
+            return "no cut-off";
+        }
+        return "cut-off at " + (streamMs == Long.MAX_VALUE ? "" : streamMs + " ms of stream")
+                + (streamMs != Long.MAX_VALUE && epochMs != Long.MAX_VALUE ? " or " : "")
+                + (epochMs == Long.MAX_VALUE ? "" : Instant.ofEpochMilli(epochMs).toString());
+    }
 }

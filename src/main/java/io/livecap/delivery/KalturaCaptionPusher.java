@@ -46,7 +46,9 @@ import java.util.regex.Pattern;
  * after each final, after eos, and every {@code pingInterval} when idle, a ping goes out carrying an id, which
  * RFC 6455 has the server echo in its pong. One TCP connection delivers frames in order and a server reads them in
  * order, so a pong proves that the server read everything written before its ping. The highest seq so proved is
- * the <i>confirmed seq</i>; it is kept in {@link DeliveryCheckpoints}, so a restart resumes from it.
+ * the <i>confirmed seq</i>. The highest confirmed <i>final</i> is kept in {@link DeliveryCheckpoints}, so a restart
+ * resumes from it: a final's, because a restarted feed numbers on from its last stored final and gives the seqs
+ * of the partials after it out again.
  * <p>
  * <b>Guarantee.</b> Each connection carries strictly increasing seqs. Whenever a connection opens (the first one
  * after a restart included) the stored finals after the confirmed seq are resent from the {@link CaptionStore}, then
@@ -61,8 +63,8 @@ import java.util.regex.Pattern;
  * can drop the second). A ping after every final keeps the window to about one round trip; only an acknowledgement
  * from Kaltura could close it.
  * <p>
- * Threads: the feed calls in on the session thread and only queues; one worker thread per push owns all the state
- * below and makes every socket call (Java-WebSocket writes on a thread of its own), so the session thread never
+ * Threads: the feed calls in on the session thread and only queues; one worker thread per push owns the push's
+ * state and makes every socket call (Java-WebSocket writes on a thread of its own), so the session thread never
  * waits for the network.
  */
 public final class KalturaCaptionPusher implements AutoCloseable {
@@ -72,8 +74,8 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private static final Pattern HTTP_REFUSAL = Pattern.compile("Invalid status code received: (401|403)\\b");
     private static final Duration CLOSE_HANDSHAKE = Duration.ofSeconds(2);
 
-    /** What a ping's pong proves: every message up to {@code seq} (and eos, if {@code eos}) was read. */
-    private record Mark(long seq, boolean eos, long sentNanos) {
+    /** What a ping's pong proves: every message up to {@code seq}, its last final {@code finalSeq}, eos if {@code eos}. */
+    private record Mark(long seq, long finalSeq, boolean eos, long sentNanos) {
     }
 
     private final CaptionFeed feed;
@@ -87,13 +89,14 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private final ScheduledThreadPoolExecutor worker;
     private final CompletableFuture<PushResult> finished = new CompletableFuture<>();
     private final CaptionSubscriber subscriber = new FeedListener();
+    private final Object confirmations = new Object();
 
     // the worker thread's own state
     private volatile long confirmedSeq;
+    private long confirmedFinalSeq;
     private long acceptedSeq;
     private Caption pendingPartial;
     private long endSeq = -1;
-    private String endReason;
     private Link link;
     private Link closing;
     private int failures;
@@ -136,13 +139,13 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     }
 
     private void begin() {
-        confirmedSeq = checkpoints.confirmedSeq(streamId, destination);
+        confirmedFinalSeq = checkpoints.confirmedSeq(streamId, destination);
+        confirmedSeq = confirmedFinalSeq;
         // no replay from the feed: every connection replays from the store itself, subscribed first so that a
         // final stored after that read reaches us live
         feed.subscribe(subscriber, -1);
-        log.info("stream {} -> {}: pushing captions, resuming after confirmed seq {} (token as {}{})", streamId,
-                destination, confirmedSeq, settings.tokenPlacement(),
-                settings.cutoff().equals(Cutoff.NONE) ? "" : ", " + settings.cutoff());
+        log.info("stream {} -> {}: pushing captions, resuming after confirmed seq {} (token as {}, {})", streamId,
+                destination, confirmedSeq, settings.tokenPlacement(), settings.cutoff());
         worker.execute(guarded(this::connect));
         long every = settings.pingInterval().toMillis();
         worker.scheduleWithFixedDelay(guarded(this::keepAlive), every, every, TimeUnit.MILLISECONDS);
@@ -159,16 +162,18 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     }
 
     /** Waits until the destination confirmed {@code seq}; false on timeout or if the push ended first. */
-    public synchronized boolean awaitConfirmed(long seq, Duration timeout) throws InterruptedException {
+    public boolean awaitConfirmed(long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (confirmedSeq < seq) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || finished.isDone()) {
-                return confirmedSeq >= seq;
+        synchronized (confirmations) {
+            while (confirmedSeq < seq) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || finished.isDone()) {
+                    return confirmedSeq >= seq;
+                }
+                TimeUnit.NANOSECONDS.timedWait(confirmations, left);
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            return true;
         }
-        return true;
     }
 
     /** Completes when the push ends: eos confirmed, refused, stopped or closed. */
@@ -232,6 +237,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         opened.ready = true;
         connections++;
         opened.sentSeq = confirmedSeq;
+        opened.sentFinalSeq = confirmedFinalSeq;
         opened.resumedAfter = confirmedSeq;
         try {
             opened.resent = catchUp(opened);
@@ -297,7 +303,6 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             return;
         }
         endSeq = lastSeq;
-        endReason = reason;
         feed.unsubscribe(subscriber);
         log.info("stream {} -> {}: {}; eos after seq {}", streamId, destination, reason, lastSeq);
         Link to = link;
@@ -317,11 +322,11 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     }
 
     private void sendEos(Link to) {
+        // the contract's eos, without livecap's reason for ending: that is for our logs, not the partner's
         Map<String, Object> eos = new LinkedHashMap<>();
         eos.put("type", "eos");
         eos.put("stream_id", streamId);
         eos.put("seq", endSeq);
-        eos.put("reason", endReason);
         try {
             to.send(Json.write(eos));
             to.eosSent = true;
@@ -335,6 +340,9 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         try {
             to.send(Json.write(caption));
             to.sentSeq = caption.seq();
+            if (caption.isFinal()) {
+                to.sentFinalSeq = caption.seq();
+            }
         } catch (WebsocketNotConnectedException e) {
             // the close that follows reconnects, and the next connection resends it
         }
@@ -342,7 +350,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
 
     private void ping(Link to) {
         long id = ++to.pingCount;
-        to.pings.put(id, new Mark(to.sentSeq, to.eosSent, System.nanoTime()));
+        to.pings.put(id, new Mark(to.sentSeq, to.sentFinalSeq, to.eosSent, System.nanoTime()));
         PingFrame ping = new PingFrame();
         ping.setPayload(ByteBuffer.wrap(Long.toString(id).getBytes(StandardCharsets.US_ASCII)));
         try {
@@ -365,25 +373,28 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             log.info("stream {} -> {}: connected (connection {}); resent {} stored finals after confirmed seq {},"
                     + " now live", streamId, destination, connections, from.resent, from.resumedAfter);
         }
-        confirm(mark.seq());
+        confirm(mark);
         if (mark.eos()) {
             finish(PushResult.Outcome.DELIVERED, "eos confirmed");
         }
     }
 
-    private void confirm(long seq) {
-        if (seq <= confirmedSeq) {
+    private void confirm(Mark mark) {
+        if (mark.seq() > confirmedSeq) {
+            synchronized (confirmations) {
+                confirmedSeq = mark.seq();
+                confirmations.notifyAll();
+            }
+        }
+        if (mark.finalSeq() <= confirmedFinalSeq) {
             return;
         }
-        synchronized (this) {
-            confirmedSeq = seq;
-            notifyAll();
-        }
+        confirmedFinalSeq = mark.finalSeq();
         try {
-            checkpoints.confirm(streamId, destination, seq);
+            checkpoints.confirm(streamId, destination, confirmedFinalSeq);
         } catch (StoreException e) {
             log.warn("stream {} -> {}: cannot persist confirmed seq {} ({}); a restart now would resend from an"
-                    + " older one", streamId, destination, seq, e.getMessage());
+                    + " older one", streamId, destination, confirmedFinalSeq, e.getMessage());
         }
     }
 
@@ -464,10 +475,10 @@ public final class KalturaCaptionPusher implements AutoCloseable {
                 worker.shutdown();
             }, CLOSE_HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
         }
-        synchronized (this) {
-            notifyAll();
-        }
         finished.complete(result);
+        synchronized (confirmations) {
+            confirmations.notifyAll();
+        }
     }
 
     private void post(Runnable action) {
@@ -521,7 +532,14 @@ public final class KalturaCaptionPusher implements AutoCloseable {
 
         @Override
         public void onEndOfStream(String id, long lastSeq, String reason) {
-            post(() -> end(Math.max(acceptedSeq, lastSeq), reason));
+            post(() -> {
+                if (settings.endsWithStream()) {
+                    end(Math.max(acceptedSeq, lastSeq), reason);
+                } else if (!done) {
+                    log.info("stream {} -> {}: the stream ended ({}); pushing on until stopped", streamId,
+                            destination, reason);
+                }
+            });
         }
 
         @Override
@@ -536,6 +554,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
         final NavigableMap<Long, Mark> pings = new TreeMap<>();
         long pingCount;
         long sentSeq;
+        long sentFinalSeq;
         long resumedAfter;
         int resent;
         boolean ready;

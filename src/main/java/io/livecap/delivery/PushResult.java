@@ -3,7 +3,7 @@ package io.livecap.delivery;
 /**
  * How a push to a {@code captionUrl} ended.
  *
- * @param confirmedSeq the highest seq the destination confirmed (persisted: a new push resumes after it)
+ * @param confirmedSeq the highest seq the destination confirmed
  * @param connections  how many connections were opened
  * @param detail       why it ended, for the operator (never holds the token)
  */

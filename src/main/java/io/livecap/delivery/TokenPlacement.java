@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Where the {@code captionToken} goes when connecting to a {@code captionUrl}. Kaltura does not document it; the
- * sandbox, like most websocket servers, takes either.
+ * sandbox, like most websocket servers, takes either. Trap: Java-WebSocket logs the raw handshake, header and query
+ * included, at TRACE; {@code config/logback.xml} keeps {@code org.java_websocket} at WARN.
  */
 public enum TokenPlacement {
 

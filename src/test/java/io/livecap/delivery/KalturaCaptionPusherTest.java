@@ -298,6 +298,33 @@ class KalturaCaptionPusherTest {
     }
 
     @Test
+    void aRestartThatNumbersOverConfirmedPartialsStillDeliversEveryFinal() throws Exception {
+        CaptionFeed feed = new CaptionFeed("ev-reuse", store);
+        KalturaCaptionPusher before = push(feed, event.captionUrl(), event.captionToken(), FAST);
+        Speech speech = new Speech(feed);
+        speech.utterances(2, 1);
+        speech.openUtterance(2);
+        assertTrue(before.awaitConfirmed(speech.lastSeq(), WAIT), "partials after the last final, confirmed");
+        before.close();
+        long lastFinal = speech.finalSeqs().get(speech.finalSeqs().size() - 1);
+
+        // a restart: the new feed numbers on from the last stored final, over the two partials' seqs
+        CaptionFeed restarted = new CaptionFeed("ev-reuse", store);
+        KalturaCaptionPusher after = push(restarted, event.captionUrl(), event.captionToken(), FAST);
+        speech.on(restarted);
+        assertEquals(lastFinal + 1, speech.lastSeq() + 1);
+        speech.utterances(2, 1); // its first final takes the seq the second partial had
+        restarted.end("source ended");
+
+        assertEquals(PushResult.Outcome.DELIVERED, after.finished().get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                .outcome());
+        assertEquals(speech.finalSeqs().size(), event.received().path("finals").asInt(), "no final skipped");
+        List<Long> reused = List.of(lastFinal + 1, lastFinal + 2);
+        assertTrue(reused.containsAll(event.duplicates()),
+                "a seq twice only where the feed numbered over a partial: " + event.duplicates());
+    }
+
+    @Test
     void stopDeliversWhatIsOwedThenEosAndIsIdempotent() throws Exception {
         CaptionFeed feed = new CaptionFeed("ev-stop", store);
         KalturaCaptionPusher pusher = push(feed, event.captionUrl(), event.captionToken(), FAST);
@@ -315,6 +342,24 @@ class KalturaCaptionPusherTest {
         speech.finish(3);
         assertEquals(speech.published().subList(0, 12).stream().map(Caption::seq).toList(), event.receivedSeqs(),
                 "nothing after the stop");
+    }
+
+    @Test
+    void runningUntilStoppedASourceThatFailsAndIsReopenedCostsKalturaNoEarlyEos() throws Exception {
+        CaptionFeed feed = new CaptionFeed("ev-reopen", store);
+        KalturaCaptionPusher pusher = push(feed, event.captionUrl(), event.captionToken(), FAST.untilStopped());
+        Speech speech = new Speech(feed);
+        assertTrue(pusher.awaitConfirmed(speech.utterances(3, 1).seq(), WAIT));
+        feed.end("pull failed: connection reset");
+        speech.on(feed);
+        assertTrue(pusher.awaitConfirmed(speech.utterances(3, 1).seq(), WAIT), "the reopened stream goes on");
+        // an eos for the end would have been sent, and read, before these captions
+        assertFalse(event.received().path("eos").asBoolean());
+
+        PushResult result = pusher.stop(WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(PushResult.Outcome.DELIVERED, result.outcome(), result.detail());
+        assertEveryFinalOnceInOrder(speech);
+        assertEquals(1, event.received().path("connections").asInt());
     }
 
     private void assertEveryFinalOnceInOrder(Speech speech) {
