@@ -47,6 +47,8 @@ public final class CaptionFeed implements CaptionSink {
     public synchronized void accept(Caption caption) {
         if (caption.isFinal()) {
             store.append(caption);
+        } else {
+            store.issued(streamId, caption.seq());
         }
         lastSeq = caption.seq();
         Metrics.counter("livecap.captions", "final", String.valueOf(caption.isFinal())).increment();

@@ -20,6 +20,9 @@ import io.livecap.reach.ReachClient;
 import io.livecap.reach.ReachEndpoint;
 import io.livecap.reach.Secret;
 import io.livecap.store.Database;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.livecap.store.JdbcDeliveryCheckpoints;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.store.JdbcCaptionStore;
@@ -63,6 +66,9 @@ public final class LivecapNode implements AutoCloseable {
 
     /** With an engine already loaded (tests share one across servers). The node does not close it. */
     public static LivecapNode start(LivecapConfig config, SpeechEngine engine) throws InterruptedException {
+        // added before anything counts, so /metrics sees every meter from the start
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(metrics);
         Database database = Database.open(config.store().url());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
@@ -71,7 +77,7 @@ public final class LivecapNode implements AutoCloseable {
         Sessions sessions = new Sessions(engine, hub, breaker,
                 ChannelStrategy.parse(config.audio().channelStrategy()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
-                config.captions().language());
+                config.captions().language(), metrics);
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,

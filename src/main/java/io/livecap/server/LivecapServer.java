@@ -17,7 +17,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +37,13 @@ public final class LivecapServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private Channel channel;
 
-    public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage) {
+    /** @param metrics scraped at /metrics; already added to Micrometer's global registry by the caller */
+    public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage, PrometheusMeterRegistry metrics) {
         this.sessions = sessions;
         // the transport limit sits well above the contract's chunk limit, so an oversized chunk still gets a JSON error
         int maxFrameBytes = Math.max(maxChunkBytes * 4, 1 << 20);
         String version = LivecapServer.class.getPackage().getImplementationVersion();
-        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Metrics.addRegistry(metrics); // the sessions count through Micrometer's global registry
+        this.metrics = metrics;
         this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
                 version == null ? "dev" : version, metrics);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

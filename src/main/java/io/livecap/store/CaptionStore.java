@@ -16,6 +16,9 @@ public interface CaptionStore {
     /** The finals of {@code streamId} with seq greater than {@code afterSeq}, in seq order. */
     List<Caption> finalsAfter(String streamId, long afterSeq);
 
-    /** The highest seq stored for the stream, or 0. */
+    /** Remembers that the stream used {@code seq} (for a partial: finals are remembered by {@link #append}). */
+    void issued(String streamId, long seq);
+
+    /** The highest seq the stream has used, partials included, or 0. */
     long lastSeq(String streamId);
 }

@@ -27,10 +27,14 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating if needed) and migrates the database at {@code jdbcUrl}. */
     public static Database open(String jdbcUrl) {
-        // livecap closes the database itself, after the last step of every task has been saved; H2's own
-        // shutdown hook would close it under them
-        String url = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase().contains("DB_CLOSE_ON_EXIT")
-                ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl;
+        String url = jdbcUrl;
+        if (url.startsWith("jdbc:h2:")) {
+            // livecap closes the database itself, after the last step of every task has been saved; H2's own
+            // shutdown hook would close it under them
+            url = withSetting(url, "DB_CLOSE_ON_EXIT", "FALSE");
+            // "stored before it is sent" must survive a SIGKILL: H2 otherwise flushes commits up to 500 ms late
+            url = withSetting(url, "WRITE_DELAY", "0");
+        }
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "livecap", "");
         pool.setMaxConnections(16);
         var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
@@ -53,6 +57,10 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.dispose();
+    }
+
+    private static String withSetting(String url, String name, String value) {
+        return url.toUpperCase(java.util.Locale.ROOT).contains(";" + name + "=") ? url : url + ";" + name + "=" + value;
     }
 
     /** JDBC URLs may carry passwords; never log them. */

@@ -74,10 +74,24 @@ public final class JdbcCaptionStore implements CaptionStore {
     }
 
     @Override
+    public void issued(String streamId, long seq) {
+        try (Connection c = db.connection(); PreparedStatement merge = c.prepareStatement(
+                "MERGE INTO stream_seq (stream_id, last_seq) KEY (stream_id) VALUES (?, ?)")) {
+            merge.setString(1, streamId);
+            merge.setLong(2, seq);
+            merge.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot note seq " + seq + " of stream " + streamId, e);
+        }
+    }
+
+    @Override
     public long lastSeq(String streamId) {
-        try (Connection c = db.connection();
-             PreparedStatement query = c.prepareStatement("SELECT MAX(seq) FROM final_caption WHERE stream_id = ?")) {
+        String sql = "SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM final_caption WHERE stream_id = ?), 0),"
+                + " COALESCE((SELECT last_seq FROM stream_seq WHERE stream_id = ?), 0))";
+        try (Connection c = db.connection(); PreparedStatement query = c.prepareStatement(sql)) {
             query.setString(1, streamId);
+            query.setString(2, streamId);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

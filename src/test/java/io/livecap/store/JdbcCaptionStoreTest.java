@@ -34,6 +34,8 @@ class JdbcCaptionStoreTest {
             assertEquals(List.of(fin("ev42", 5, "committee")), store.finalsAfter("ev42", 3));
             assertEquals(2, store.finalsAfter("ev42", 0).size());
             assertEquals(0, store.lastSeq("nobody"));
+            store.issued("ev42", 9); // a partial after the last final
+            assertEquals(9, store.lastSeq("ev42"), "a resumed stream numbers past its partials too");
         }
     }
 
