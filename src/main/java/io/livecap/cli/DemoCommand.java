@@ -30,8 +30,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print every caption message as JSON instead of readable lines.")
     boolean json;
 
+    @Option(names = "--reach", description = {"Rehearse a whole Kaltura REACH Live event instead: a sandbox partner with",
+            "one Live task, livecap driving it PENDING -> SCHEDULED -> PROCESSING -> READY (about 90 s)."})
+    boolean reach;
+
     @Override
     public Integer call() throws Exception {
+        if (reach) {
+            return new ReachRehearsal(engine).run();
+        }
         LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine)
                 .withStoreUrl("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1"); // a rehearsal leaves nothing behind
         WavAudio audio = file != null ? WavAudio.read(file) : BundledSample.read();
