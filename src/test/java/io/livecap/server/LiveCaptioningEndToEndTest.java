@@ -92,6 +92,7 @@ class LiveCaptioningEndToEndTest {
             }
         }
         long previousStart = -1;
+        List<Long> lateness = new java.util.ArrayList<>();
         for (Caption c : finals) {
             assertTrue(c.startMs() >= previousStart && c.endMs() >= c.startMs()
                     && c.endMs() <= durationSeconds * 1000 + 50, "final times " + c.startMs() + "-" + c.endMs());
@@ -100,10 +101,15 @@ class LiveCaptioningEndToEndTest {
             long error = Math.floorMod(c.startPts() - expected + WRAP_33 / 2, WRAP_33) - WRAP_33 / 2;
             assertTrue(Math.abs(error) <= TICKS_PER_MS, "start_pts " + c.startPts() + " for start " + c.startMs()
                     + " ms; the source sent " + expected + " for that sample");
-            long lateness = c.startEpoch() - run.sentEpochAt(c.startMs());
-            assertTrue(lateness >= -1 && lateness < 200, "start_epoch " + lateness + " ms after the chunk was sent");
+            long late = c.startEpoch() - run.sentEpochAt(c.startMs());
+            // never before its chunk left the source; later only by the network and the server's read (which
+            // back-pressure can hold up to its 2 s high-water mark when the machine is overloaded)
+            assertTrue(late >= -1 && late < 2_500, "start_epoch " + late + " ms after the chunk was sent");
+            lateness.add(late);
             assertEquals(c.words().get(0).startMs(), c.startMs());
         }
+        lateness.sort(null);
+        assertTrue(lateness.get(lateness.size() / 2) < 150, "median start_epoch lateness " + lateness);
     }
 
     @Test
