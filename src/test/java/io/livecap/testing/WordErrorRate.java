@@ -1,41 +1,14 @@
 package io.livecap.testing;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
+import io.livecap.bench.WordErrors;
 
-/** Word error rate: word-level edit distance over the reference length, after lower-casing and dropping punctuation. */
+/** Word error rate for tests; the benchmark's definition, so tests and bench/ report the same number. */
 public final class WordErrorRate {
 
     private WordErrorRate() {
     }
 
     public static double of(String reference, String hypothesis) {
-        List<String> ref = words(reference);
-        List<String> hyp = words(hypothesis);
-        if (ref.isEmpty()) {
-            return hyp.isEmpty() ? 0 : 1;
-        }
-        int[] previous = new int[hyp.size() + 1];
-        int[] current = new int[hyp.size() + 1];
-        for (int j = 0; j <= hyp.size(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= ref.size(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= hyp.size(); j++) {
-                int substitution = previous[j - 1] + (ref.get(i - 1).equals(hyp.get(j - 1)) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return (double) previous[hyp.size()] / ref.size();
-    }
-
-    static List<String> words(String text) {
-        String clean = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9' ]", " ").trim();
-        return clean.isEmpty() ? List.of() : Arrays.asList(clean.split("\\s+"));
+        return WordErrors.rate(reference, hypothesis);
     }
 }

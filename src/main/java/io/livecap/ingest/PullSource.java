@@ -1,0 +1,101 @@
+package io.livecap.ingest;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A live source livecap pulls: a URL (Kaltura's {@code mediaUrl}), an optional key ({@code mediaKey}) and where the
+ * key goes. {@link #toString()} and {@link #redact} never show the key.
+ *
+ * @param url          {@code rtmp://}, {@code rtmps://}, {@code srt://}, {@code http(s)://...m3u8}, {@code ws(s)://}
+ * @param key          the media key, or empty
+ * @param keyPlacement how the key reaches the server
+ * @param wsFormat     the container a websocket carries (ffmpeg cannot probe a pipe reliably with low probing)
+ */
+public record PullSource(URI url, String key, MediaKeyPlacement keyPlacement, String wsFormat) {
+
+    /** What livecap reads, by URL scheme. */
+    public enum Kind { RTMP, SRT, HLS, WEBSOCKET }
+
+    private static final Set<String> WS_FORMATS = Set.of("mpegts", "flv");
+
+    public PullSource {
+        if (url.getScheme() == null) {
+            throw new IllegalArgumentException("pull URL has no scheme: " + url);
+        }
+        key = key == null ? "" : key;
+        if (!WS_FORMATS.contains(wsFormat)) {
+            throw new IllegalArgumentException("websocket media must be one of " + WS_FORMATS + ", not " + wsFormat);
+        }
+        kindOf(url.getScheme()); // rejects schemes we cannot pull
+    }
+
+    /** A source with the default key placement for its scheme; websockets carry MPEG-TS. */
+    public static PullSource of(String url, String key) {
+        URI uri = URI.create(url.strip());
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        return new PullSource(uri, key, MediaKeyPlacement.defaultFor(scheme), "mpegts");
+    }
+
+    public PullSource withKeyPlacement(MediaKeyPlacement placement) {
+        return new PullSource(url, key, placement, wsFormat);
+    }
+
+    public PullSource withWebSocketFormat(String format) {
+        return new PullSource(url, key, keyPlacement, format);
+    }
+
+    public Kind kind() {
+        return kindOf(url.getScheme());
+    }
+
+    /** The pts clock of what comes out: FLV's milliseconds for RTMP, MPEG-TS's 90 kHz otherwise. */
+    public long timescale() {
+        return carriesFlv() ? 1_000 : 90_000;
+    }
+
+    /** FLV timestamps are 32-bit milliseconds; MPEG-TS pts wrap at 2^33. */
+    public int ptsBits() {
+        return carriesFlv() ? 32 : 33;
+    }
+
+    /** {@code text} with the key blanked out (ffmpeg's messages repeat the URL). */
+    public String redact(String text) {
+        if (key.isEmpty()) {
+            return text;
+        }
+        return text.replace(key, "***").replace(URLEncoder.encode(key, StandardCharsets.UTF_8), "***");
+    }
+
+    /** The URL to connect to, key included: never log it. */
+    URI target() {
+        return keyPlacement.apply(url, key);
+    }
+
+    Map<String, String> headers() {
+        return keyPlacement.headers(key);
+    }
+
+    @Override
+    public String toString() {
+        return redact(target().toString());
+    }
+
+    private boolean carriesFlv() {
+        return kind() == Kind.RTMP || (kind() == Kind.WEBSOCKET && "flv".equals(wsFormat));
+    }
+
+    private static Kind kindOf(String scheme) {
+        return switch (scheme.toLowerCase()) {
+            case "rtmp", "rtmps" -> Kind.RTMP;
+            case "srt" -> Kind.SRT;
+            case "http", "https" -> Kind.HLS;
+            case "ws", "wss" -> Kind.WEBSOCKET;
+            default -> throw new IllegalArgumentException("cannot pull " + scheme
+                    + "://: use rtmp, rtmps, srt, http(s) (HLS) or ws(s)");
+        };
+    }
+}

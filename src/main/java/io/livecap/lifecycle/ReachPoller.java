@@ -1,0 +1,107 @@
+package io.livecap.lifecycle;
+
+import io.livecap.reach.CatalogItem;
+import io.livecap.reach.EntryVendorTask;
+import io.livecap.reach.ReachClient;
+import io.livecap.reach.ReachException;
+import io.livecap.reach.ServiceFeature;
+import io.livecap.reach.ServiceType;
+import io.livecap.reach.TaskStatus;
+import io.micrometer.core.instrument.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds new Live caption tasks: Kaltura sends no notifications, so vendors poll {@code getJobs} (PENDING and
+ * SCHEDULED, every page) in every region. Machine LIVE_CAPTION tasks not seen before are stored as PENDING (or
+ * SCHEDULED, if REACH already has them so - a task adopted after the database was lost).
+ */
+public final class ReachPoller {
+
+    private static final Logger log = LoggerFactory.getLogger(ReachPoller.class);
+
+    private final List<ReachClient> clients;
+    private final LiveTaskRepository tasks;
+    private final Map<String, CatalogItem> catalog = new ConcurrentHashMap<>();
+    private final Set<String> ignored = ConcurrentHashMap.newKeySet();
+
+    public ReachPoller(List<ReachClient> clients, LiveTaskRepository tasks) {
+        this.clients = List.copyOf(clients);
+        this.tasks = tasks;
+    }
+
+    /** One poll of every region; a region that fails is logged and tried again next time. Returns new tasks. */
+    public int poll() {
+        int added = 0;
+        for (ReachClient client : clients) {
+            try {
+                added += poll(client);
+            } catch (ReachException e) {
+                Metrics.counter("livecap.reach.poll.failures", "region", client.region()).increment();
+                log.warn("region {}: getJobs failed, will retry: {}", client.region(), e.getMessage());
+            }
+        }
+        return added;
+    }
+
+    private int poll(ReachClient client) throws ReachException {
+        int added = 0;
+        Set<Long> seen = new HashSet<>();
+        for (EntryVendorTask task : client.getJobs(TaskStatus.PENDING, TaskStatus.SCHEDULED)) {
+            if (!seen.add(task.id()) || tasks.find(task.key()).isPresent()) {
+                continue;
+            }
+            if (task.serviceFeature() != ServiceFeature.LIVE_CAPTION || task.serviceType() != ServiceType.MACHINE
+                    || task.schedule().isEmpty()) {
+                if (ignored.add(task.key().toString())) {
+                    log.info("{}: not a machine live caption task with a schedule; not ours", task);
+                }
+                continue;
+            }
+            CatalogItem item = catalogItem(client, task.catalogItemId());
+            LiveTask live = toLiveTask(task, item);
+            if (tasks.insert(live)) {
+                added++;
+                tasks.audit(live.key(), "seen", "status " + task.status() + ", event " + live.scheduledEventId()
+                        + ", " + live.startDate() + " - " + live.endDate() + ", " + item.outputFormat()
+                        + ", language " + live.language());
+                log.info("{}: new (REACH status {}), starts {}", live, task.status(), live.startDate());
+            }
+        }
+        return added;
+    }
+
+    private CatalogItem catalogItem(ReachClient client, long id) throws ReachException {
+        String key = client.region() + "/" + id;
+        CatalogItem item = catalog.get(key);
+        if (item == null) {
+            item = client.getCatalogItem(id);
+            catalog.put(key, item);
+        }
+        return item;
+    }
+
+    static LiveTask toLiveTask(EntryVendorTask task, CatalogItem item) {
+        var schedule = task.schedule().orElseThrow();
+        // the order's source language decides: a media language of "Undefined" is normal and never stops a job
+        String language = Languages.toTag(item.sourceLanguage());
+        return new LiveTask(task.key(), task.entryId(), task.partnerId(), task.catalogItemId(),
+                schedule.scheduledEventId(), schedule.startDate(), schedule.endDate(),
+                orZero(item.minimalRefundTime()), orZero(item.startTimeBuffer()), orZero(item.endTimeBuffer()),
+                item.outputFormat() == null ? io.livecap.reach.OutputFormat.SRT : item.outputFormat(), language,
+                task.dictionary(), task.accessKey(),
+                task.status() == TaskStatus.SCHEDULED ? LiveTaskState.SCHEDULED : LiveTaskState.PENDING, false,
+                null, null, null, Set.of());
+    }
+
+    private static Duration orZero(Duration d) {
+        return d == null ? Duration.ZERO : d;
+    }
+}

@@ -1,0 +1,93 @@
+package io.livecap.server;
+
+import io.livecap.session.Sessions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/** The Netty server: ingest, caption and vosk websockets plus the small HTTP API, on one port. */
+public final class LivecapServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LivecapServer.class);
+
+    private final Sessions sessions;
+    private final ServerContext context;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final PrometheusMeterRegistry metrics;
+    private Channel channel;
+
+    public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage) {
+        this.sessions = sessions;
+        // the transport limit sits well above the contract's chunk limit, so an oversized chunk still gets a JSON error
+        int maxFrameBytes = Math.max(maxChunkBytes * 4, 1 << 20);
+        String version = LivecapServer.class.getPackage().getImplementationVersion();
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(metrics); // the sessions count through Micrometer's global registry
+        this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
+                version == null ? "dev" : version, metrics);
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(0, io);
+    }
+
+    /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        channel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
+                                .addLast("router", new HttpRouter(context));
+                    }
+                })
+                .bind(host, port).sync().channel();
+        InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+        log.info("livecap listening on {}:{} (engine {})", address.getHostString(), address.getPort(),
+                sessions.engine().name());
+        return address;
+    }
+
+    /** Stops accepting, lets every live session finish its captions, then stops the event loops. */
+    @Override
+    public void close() {
+        try {
+            if (channel != null) {
+                channel.close().sync();
+            }
+            sessions.endAll("server shutting down");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Metrics.removeRegistry(metrics);
+            boss.shutdownGracefully();
+            workers.shutdownGracefully();
+        }
+    }
+}

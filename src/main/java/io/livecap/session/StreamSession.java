@@ -1,0 +1,275 @@
+package io.livecap.session;
+
+import io.livecap.asr.RecognitionStream;
+import io.livecap.asr.SpeechEngine;
+import io.livecap.asr.StreamOptions;
+import io.livecap.audio.AudioHealth;
+import io.livecap.audio.ChannelMixer;
+import io.livecap.audio.ChannelStrategy;
+import io.livecap.audio.HealthEvent;
+import io.livecap.audio.HealthSnapshot;
+import io.livecap.audio.Resampler;
+import io.livecap.captions.Caption;
+import io.livecap.captions.CaptionBuilder;
+import io.livecap.captions.LineBreaker;
+import io.livecap.delivery.CaptionFeed;
+import io.livecap.ingest.Chunk;
+import io.livecap.ingest.IngestError;
+import io.livecap.ingest.MediaGap;
+import io.livecap.ingest.StreamStart;
+import io.livecap.timing.Discontinuity;
+import io.livecap.timing.TimingMap;
+import io.micrometer.core.instrument.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * One live stream's chain: timing map, audio health and channel repair, resampling, recogniser, caption builder,
+ * caption feed.
+ *
+ * <p>Media goes in on any thread ({@link #offer}); everything after runs on the session's own thread, so the
+ * recogniser is never used from two threads and a slow or failing stream never holds up another.
+ * Backlog is bounded by the caller: when {@link #backlogMs()} passes {@link #HIGH_WATER_MS} it stops reading its
+ * source until {@link SessionObserver#onDrained()}.
+ */
+public final class StreamSession {
+
+    public static final long HIGH_WATER_MS = 2_000;
+    private static final long LOW_WATER_MS = 500;
+    private static final Logger log = LoggerFactory.getLogger(StreamSession.class);
+
+    private sealed interface Command permits Media, End {
+    }
+
+    private record Media(Chunk chunk) implements Command {
+    }
+
+    private record End(String reason) implements Command {
+    }
+
+    private final String streamId;
+    private final StreamStart format;
+    private final SpeechEngine engine;
+    private final CaptionFeed feed;
+    private final LineBreaker breaker;
+    private final SessionObserver observer;
+    private final List<String> vocabulary;
+    private final UnaryOperator<Caption> finishing;
+    private final Instant startedAt = Instant.now();
+    private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong backlogFrames = new AtomicLong();
+    private final TimingMap timing;
+    private final AudioHealth health;
+    private final ChannelMixer mixer;
+    private final Thread worker;
+    private final List<Discontinuity> discontinuities = new CopyOnWriteArrayList<>();
+    private final List<MediaGap> gaps = new CopyOnWriteArrayList<>();
+    private volatile boolean ended;
+    private volatile String state = "starting";
+    private volatile long audioMs;
+
+    /**
+     * @param vocabulary words and phrases the engine should favour (a REACH task's dictionary)
+     * @param finishing  applied to every caption before it is stored and sent (e.g. the dictionary's spellings)
+     */
+    public StreamSession(String streamId, StreamStart format, ChannelStrategy strategy, SpeechEngine engine,
+                         CaptionFeed feed, LineBreaker breaker, List<String> vocabulary,
+                         UnaryOperator<Caption> finishing, SessionObserver observer) {
+        this.vocabulary = List.copyOf(vocabulary);
+        this.finishing = finishing;
+        this.streamId = streamId;
+        this.format = format;
+        this.engine = engine;
+        this.feed = feed;
+        this.breaker = breaker;
+        this.observer = observer;
+        this.timing = new TimingMap(format.sampleRate(), format.timescale(), format.ptsBits());
+        this.health = new AudioHealth(streamId, format.sampleRate(), format.channels(), strategy, this::onHealth);
+        this.mixer = new ChannelMixer(format.channels(), format.sampleRate());
+        this.worker = new Thread(this::run, "session-" + streamId);
+        this.worker.setDaemon(true);
+    }
+
+    public void start() {
+        worker.start();
+    }
+
+    /** Queues a chunk; checks its size here so the sender learns at once. */
+    public void offer(Chunk chunk) {
+        if (ended) {
+            throw new IngestError("ended", IngestError.POLICY, "stream " + streamId + " has already ended");
+        }
+        if (chunk.payload().length % format.bytesPerFrame() != 0) {
+            throw new IngestError("bad_chunk", IngestError.INVALID_PAYLOAD, "payload of " + chunk.payload().length
+                    + " bytes is not a whole number of " + format.channels() + "-channel 16-bit sample frames");
+        }
+        backlogFrames.addAndGet(chunk.payload().length / format.bytesPerFrame());
+        queue.add(new Media(chunk));
+    }
+
+    /** No more media: finish recognition, send the last finals and end-of-stream. Idempotent. */
+    public void end(String reason) {
+        if (!ended) {
+            ended = true;
+            queue.add(new End(reason));
+        }
+    }
+
+    public long backlogMs() {
+        return backlogFrames.get() * 1000 / format.sampleRate();
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    public StreamStart format() {
+        return format;
+    }
+
+    public String state() {
+        return state;
+    }
+
+    public long audioMs() {
+        return audioMs;
+    }
+
+    /** The stream's audio health as the operator API shows it (any thread). */
+    public HealthSnapshot health() {
+        return health.snapshot();
+    }
+
+    /** An operator's channel strategy; applied at the next 0.5 s window (any thread). */
+    public void requestStrategy(ChannelStrategy strategy) {
+        health.request(strategy);
+    }
+
+    /** A pulled source dropped and came back (any thread): kept for the timing report, logged, counted. */
+    public void recordGap(MediaGap gap) {
+        remember(gaps, gap);
+        Metrics.counter("livecap.media.gaps").increment();
+        log.warn("stream {}: media gap of {} ms at {} ms ({}); the pts jump is recorded, start stays continuous",
+                streamId, gap.lengthMs(), gap.atMs(), gap.cause());
+    }
+
+    /** What the operator API shows of the stream's clocks: audio so far, pts jumps and media gaps. */
+    public Map<String, Object> timingReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("stream_id", streamId);
+        report.put("audio_ms", audioMs);
+        report.put("timescale", format.timescale());
+        report.put("pts_bits", format.ptsBits());
+        report.put("discontinuities", discontinuities.stream().map(d -> Map.of("at", d.atMs(),
+                "expected_pts", d.expectedPts(), "pts", d.actualPts(), "jump_ticks", d.jumpTicks())).toList());
+        report.put("gaps", gaps.stream().map(g -> Map.of("at", g.atMs(), "length_ms", g.lengthMs(),
+                "expected_pts", g.expectedPts(), "resume_pts", g.resumePts(), "cause", g.cause())).toList());
+        return report;
+    }
+
+    private static <T> void remember(List<T> list, T item) {
+        list.add(item);
+        if (list.size() > 100) {
+            list.remove(0);
+        }
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /** Waits for the session thread to finish (tests, shutdown). */
+    public void join(long millis) throws InterruptedException {
+        worker.join(millis);
+    }
+
+    private void run() {
+        long firstSeq = feed.open();
+        Resampler resampler = new Resampler(format.sampleRate(), SpeechEngine.SAMPLE_RATE);
+        CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
+                caption -> feed.accept(finishing.apply(caption)));
+        String endReason = "end of stream";
+        try (RecognitionStream recognizer = engine.openStream(new StreamOptions(format.language(), vocabulary),
+                builder)) {
+            state = "live";
+            log.info("stream {}: live ({} Hz, {} ch, timescale {}, pts_bits {}, {}, engine {})", streamId,
+                    format.sampleRate(), format.channels(), format.timescale(), format.ptsBits(), format.language(),
+                    engine.name());
+            while (true) {
+                Command command = queue.take();
+                if (command instanceof End end) {
+                    endReason = end.reason();
+                    short[] tail = resampler.flush();
+                    recognizer.acceptAudio(tail, tail.length);
+                    recognizer.finish();
+                    break;
+                }
+                process(((Media) command).chunk(), resampler, recognizer);
+            }
+            state = "ended";
+            log.info("stream {}: ended ({}) after {} ms of audio, {} discontinuities, last seq {}", streamId,
+                    endReason, timing.durationMs(), timing.discontinuityCount(), builder.nextSeq() - 1);
+            feed.end(endReason);
+            observer.onFinished(builder.nextSeq() - 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        } catch (RuntimeException e) {
+            log.error("stream {}: recognition failed", streamId, e);
+            fail("recognition failed: " + e.getMessage());
+        }
+    }
+
+    private void process(Chunk chunk, Resampler resampler, RecognitionStream recognizer) {
+        int frames = chunk.payload().length / format.bytesPerFrame();
+        long chunkStartMs = timing.durationMs();
+        Discontinuity jump = timing.append(chunk.pts(), chunk.receivedEpochMs(), frames);
+        if (jump != null) {
+            log.warn("stream {}: pts discontinuity at {} ms: expected {}, got {} ({} s); start stays continuous",
+                    streamId, jump.atMs(), jump.expectedPts(), jump.actualPts(),
+                    String.format("%+.3f", jump.jumpSeconds(format.timescale())));
+            Metrics.counter("livecap.pts.discontinuities").increment();
+            remember(discontinuities, jump);
+            observer.onDiscontinuity(jump);
+        }
+        short[] interleaved = new short[frames * format.channels()];
+        ByteBuffer.wrap(chunk.payload()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(interleaved);
+        health.accept(interleaved, frames, chunkStartMs);
+        short[] mono = mixer.mix(interleaved, frames, health.effectiveStrategy());
+        short[] pcm16k = resampler.process(mono, mono.length);
+        recognizer.acceptAudio(pcm16k, pcm16k.length);
+        audioMs = timing.durationMs();
+        long before = backlogFrames.get() * 1000 / format.sampleRate();
+        long after = backlogFrames.addAndGet(-frames) * 1000 / format.sampleRate();
+        if (before >= LOW_WATER_MS && after < LOW_WATER_MS) {
+            observer.onDrained();
+        }
+    }
+
+    private void onHealth(HealthEvent event) {
+        Metrics.counter("livecap.audio.health.events", "kind", event.kind()).increment();
+        feed.health(event);
+    }
+
+    private void fail(String message) {
+        state = "failed";
+        ended = true;
+        feed.end(message);
+        observer.onFailed(message);
+    }
+}

@@ -1,0 +1,62 @@
+package io.livecap.store;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * livecap's embedded database: an H2 file by default ({@code store.url}), brought to the current schema by Flyway
+ * ({@code src/main/resources/db/migration}) when opened, so an upgraded livecap migrates its own data.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final JdbcConnectionPool pool;
+    private final String url;
+
+    private Database(JdbcConnectionPool pool, String url) {
+        this.pool = pool;
+        this.url = url;
+    }
+
+    /** Opens (creating if needed) and migrates the database at {@code jdbcUrl}. */
+    public static Database open(String jdbcUrl) {
+        // livecap closes the database itself, after the last step of every task has been saved; H2's own
+        // shutdown hook would close it under them
+        String url = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase().contains("DB_CLOSE_ON_EXIT")
+                ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl;
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "livecap", "");
+        pool.setMaxConnections(16);
+        var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        log.info("database {} ready ({} migrations applied now)", redact(jdbcUrl), result.migrationsExecuted);
+        return new Database(pool, jdbcUrl);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    public String url() {
+        return redact(url);
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    /** JDBC URLs may carry passwords; never log them. */
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+}

@@ -1,0 +1,53 @@
+package io.livecap.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LivecapConfigTest {
+
+    @Test
+    void embeddedDefaultsAreTheDocumentedOnes() {
+        LivecapConfig config = LivecapConfig.defaults();
+        assertEquals(8080, config.server().port());
+        assertEquals("auto", config.engine().name());
+        assertEquals(42, config.captions().maxChars());
+        assertEquals(2, config.captions().maxLines());
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsEachWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("livecap.yaml");
+        Files.writeString(file, "server:\n  port: 7000\ncaptions:\n  max_chars: 32\n");
+        LivecapConfig fromFile = LivecapConfig.load(file, Map.of(), Map.of());
+        assertEquals(7000, fromFile.server().port());
+        assertEquals(32, fromFile.captions().maxChars());
+        assertEquals(2, fromFile.captions().maxLines());
+
+        LivecapConfig fromEnv = LivecapConfig.load(file, Map.of("LIVECAP_SERVER_PORT", "7001", "PATH", "/bin",
+                "LIVECAP_REACH_KS_US", "a secret, not a setting"), Map.of());
+        assertEquals(7001, fromEnv.server().port());
+
+        LivecapConfig fromFlag = LivecapConfig.load(file, Map.of("LIVECAP_SERVER_PORT", "7001"),
+                Map.of("server.port", "7002"));
+        assertEquals(7002, fromFlag.server().port());
+    }
+
+    @Test
+    void aTypoIsAnErrorThatNamesTheSetting(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "captions:\n  max_char: 32\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LivecapConfig.load(file, Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("captions.max_char"), e.getMessage());
+        ConfigException env = assertThrows(ConfigException.class,
+                () -> LivecapConfig.load(null, Map.of("LIVECAP_SERVER_PROT", "1"), Map.of()));
+        assertTrue(env.getMessage().contains("LIVECAP_SERVER_PROT"), env.getMessage());
+    }
+}

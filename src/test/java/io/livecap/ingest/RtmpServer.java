@@ -1,0 +1,112 @@
+package io.livecap.ingest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An RTMP server on loopback for tests: Debian's nginx with the RTMP module, in the foreground, everything (config,
+ * pid, logs) in a temp directory.
+ */
+final class RtmpServer implements AutoCloseable {
+
+    static final Path NGINX = Path.of("/usr/sbin/nginx");
+    static final Path RTMP_MODULE = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+    static final Path STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
+    static final Path OPENSSL = Path.of("/usr/bin/openssl");
+    static final String MISSING = "skipped: RTMP tests need nginx with its RTMP module: "
+            + "apt-get install nginx-light libnginx-mod-rtmp";
+    static final String TLS_MISSING = "skipped: RTMPS tests need nginx's stream module and openssl: "
+            + "apt-get install nginx-light libnginx-mod-rtmp libnginx-mod-stream openssl";
+
+    private final Process nginx;
+    private final int port;
+    private final int tlsPort;
+
+    private RtmpServer(Process nginx, int port, int tlsPort) {
+        this.nginx = nginx;
+        this.port = port;
+        this.tlsPort = tlsPort;
+    }
+
+    static boolean available() {
+        return Files.isExecutable(NGINX) && Files.exists(RTMP_MODULE);
+    }
+
+    static boolean tlsAvailable() {
+        return available() && Files.exists(STREAM_MODULE) && Files.isExecutable(OPENSSL);
+    }
+
+    /** Plain RTMP only. */
+    static RtmpServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, false);
+    }
+
+    /**
+     * With {@code tls}, also RTMPS: nginx's stream module terminates TLS (a self-signed certificate made here) in
+     * front of the RTMP port, as RTMPS ingest servers commonly do.
+     */
+    static RtmpServer start(Path dir, boolean tls) throws IOException, InterruptedException {
+        int port = LiveEncoder.freePort();
+        int tlsPort = tls ? LiveEncoder.freePort() : -1;
+        String tlsConf = "";
+        if (tls) {
+            Process openssl = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+                    "-days", "1", "-subj", "/CN=127.0.0.1").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                throw new IOException("openssl could not make a test certificate");
+            }
+            tlsConf = "load_module " + STREAM_MODULE + ";\n";
+        }
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, String.join("\n",
+                tlsConf + "load_module " + RTMP_MODULE + ";",
+                "daemon off;",
+                "master_process off;",
+                "pid " + dir.resolve("nginx.pid") + ";",
+                "error_log " + dir.resolve("error.log") + " info;",
+                "events { worker_connections 64; }",
+                "rtmp { server { listen 127.0.0.1:" + port + "; application live { live on; record off; } } }",
+                tls ? "stream { server { listen 127.0.0.1:" + tlsPort + " ssl; ssl_certificate "
+                        + dir.resolve("cert.pem") + "; ssl_certificate_key " + dir.resolve("key.pem")
+                        + "; proxy_pass 127.0.0.1:" + port + "; } }" : "",
+                ""));
+        Process nginx = new ProcessBuilder(List.of(NGINX.toString(), "-p", dir.toString(), "-c", conf.toString(),
+                "-e", dir.resolve("error.log").toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile()))
+                .start();
+        try {
+            LiveEncoder.awaitListening(port, Duration.ofSeconds(10));
+            if (tls) {
+                LiveEncoder.awaitListening(tlsPort, Duration.ofSeconds(10));
+            }
+        } catch (IOException e) {
+            nginx.destroyForcibly();
+            throw new IOException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")), e);
+        }
+        return new RtmpServer(nginx, port, tlsPort);
+    }
+
+    /** {@code rtmp://127.0.0.1:PORT/live}: the application URL a vendor is given; the key is the stream name. */
+    String applicationUrl() {
+        return "rtmp://127.0.0.1:" + port + "/live";
+    }
+
+    /** {@code rtmps://127.0.0.1:TLSPORT/live}. */
+    String tlsApplicationUrl() {
+        return "rtmps://127.0.0.1:" + tlsPort + "/live";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        nginx.destroy();
+        if (!nginx.waitFor(5, TimeUnit.SECONDS)) {
+            nginx.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
