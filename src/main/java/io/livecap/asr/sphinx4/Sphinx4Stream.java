@@ -12,6 +12,8 @@ import io.livecap.asr.SpeechEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -25,8 +27,12 @@ final class Sphinx4Stream implements RecognitionStream {
 
     private static final Logger log = LoggerFactory.getLogger(Sphinx4Stream.class);
 
-    /** 5 s of audio may wait for the decoder before the feeder blocks. */
-    private static final int PIPE_SAMPLES = 5 * SpeechEngine.SAMPLE_RATE;
+    /**
+     * Up to 30 s of audio (1 MB) waits for the decoder before the feeder blocks: enough to ride out the JVM's
+     * warm-up, a collection, or the next stream's decoder being built on a busy machine, while blocking would hold
+     * back the ingest and stamp later audio late. A decoder that stays slower than real time still pushes back.
+     */
+    private static final int PIPE_SAMPLES = 30 * SpeechEngine.SAMPLE_RATE;
 
     /** A decoder that does not stop within this after {@link #close} is left to die with its daemon thread. */
     private static final long CLOSE_WAIT_MS = 5_000;
@@ -40,6 +46,8 @@ final class Sphinx4Stream implements RecognitionStream {
     private final Queue<Event> events = new ConcurrentLinkedQueue<>();
     private final Thread decoder;
     private volatile Throwable failure;
+    private volatile long decoderCpuNanos;
+    private long samplesAccepted;
     private boolean lastPartialHadWords;
     private boolean finished;
     private boolean closed;
@@ -57,6 +65,8 @@ final class Sphinx4Stream implements RecognitionStream {
 
     /** The decoder thread: one final per utterance until the audio ends. It alone touches the recognizer. */
     private void decode() {
+        var threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         try {
             Result result;
             while ((result = recognizer.recognize()) != null) {
@@ -75,6 +85,7 @@ final class Sphinx4Stream implements RecognitionStream {
         } finally {
             pipe.abort();
             recognizer.deallocate();
+            decoderCpuNanos = threads.getCurrentThreadCpuTime() - cpuStart;
         }
     }
 
@@ -110,6 +121,7 @@ final class Sphinx4Stream implements RecognitionStream {
             throwFailure();
             throw e;
         }
+        samplesAccepted += length;
         deliver();
     }
 
@@ -128,6 +140,15 @@ final class Sphinx4Stream implements RecognitionStream {
         }
         deliver();
         throwFailure();
+        double audioSeconds = (double) samplesAccepted / SpeechEngine.SAMPLE_RATE;
+        log.info("{}: {} s of audio decoded with {} s of decoder CPU (real-time factor {})", decoder.getName(),
+                String.format("%.1f", audioSeconds), String.format("%.1f", decoderCpuNanos / 1e9),
+                String.format("%.2f", decoderCpuNanos / 1e9 / Math.max(audioSeconds, 0.001)));
+    }
+
+    /** CPU time the decoder thread spent, complete once {@link #finish} returned: the engine's own cost. */
+    Duration decoderCpu() {
+        return Duration.ofNanos(decoderCpuNanos);
     }
 
     private void deliver() {

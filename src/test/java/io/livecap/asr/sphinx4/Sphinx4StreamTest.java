@@ -3,11 +3,12 @@ package io.livecap.asr.sphinx4;
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
+import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
 import io.livecap.audio.WavAudio;
 import io.livecap.testing.SharedAudio;
+import io.livecap.testing.TestEngines;
 import io.livecap.testing.WordErrorRate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class Sphinx4StreamTest {
 
     private static final int CHUNK = 1600; // 100 ms
 
-    private static Sphinx4Engine engine;
+    private static SpeechEngine engine;
     private static short[] lecture;
     private static SpeechSegments sentences;
     private static String transcript;
@@ -44,6 +45,7 @@ class Sphinx4StreamTest {
     private static Thread clipFeeder;
     private static double clipWallRtf;
     private static double clipCpuRtf;
+    private static double clipDecoderRtf;
 
     @BeforeAll
     static void decodeLectureClip() throws Exception {
@@ -51,7 +53,7 @@ class Sphinx4StreamTest {
         transcript = SharedAudio.transcript(SharedAudio.LECTURE);
         sentences = SpeechSegments.of(lecture);
         assertEquals(14, sentences.segments().size(), "sentences found in the lecture sample: " + sentences);
-        engine = Sphinx4Engine.load();
+        engine = TestEngines.sphinx4();
 
         clip = Arrays.copyOf(lecture, sentences.sampleAfter(6));
         clipResults = new RecordingListener();
@@ -64,17 +66,11 @@ class Sphinx4StreamTest {
             double seconds = clip.length / 16_000.0;
             clipWallRtf = (System.nanoTime() - wallStart) / 1e9 / seconds;
             clipCpuRtf = (os.getProcessCpuTime() - cpuStart) / 1e9 / seconds;
+            clipDecoderRtf = ((Sphinx4Stream) stream).decoderCpu().toNanos() / 1e9 / seconds;
         }
-        System.out.printf("sphinx4 lecture clip %.1f s: real-time factor %.2f wall, %.2f CPU (load average %.1f)%n%s%n",
-                clip.length / 16_000.0, clipWallRtf, clipCpuRtf,
+        System.out.printf("sphinx4 lecture clip %.1f s: real-time factor %.2f decoder CPU, %.2f wall, %.2f process CPU"
+                        + " (load average %.1f)%n%s%n", clip.length / 16_000.0, clipDecoderRtf, clipWallRtf, clipCpuRtf,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), clipResults.text());
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     private static void feed(RecognitionStream stream, short[] samples) {
@@ -103,12 +99,15 @@ class Sphinx4StreamTest {
     }
 
     /**
-     * Asserted on CPU time (all of this JVM's threads, GC and JIT included, per second of audio): this 2-core machine
-     * is shared, and at load averages of 6 to 10 the wall clock measures the neighbours. Both are printed.
+     * Asserted on the decoder thread's CPU time per second of audio, the work one stream needs from one core. The
+     * wall clock and the whole JVM's CPU are printed beside it, not asserted: this 2-core machine is shared (load
+     * averages of 6 to 10 while this was written), the JVM is cold, and the engine builds the next stream's decoder
+     * in the background meanwhile, so both measure more than this stream's decoding.
      */
     @Test
     void lectureClipDecodesFasterThanRealTime() {
-        assertTrue(clipCpuRtf < 1, "CPU real-time factor " + clipCpuRtf + " (wall " + clipWallRtf + ")");
+        assertTrue(clipDecoderRtf > 0 && clipDecoderRtf < 1, "decoder CPU real-time factor " + clipDecoderRtf
+                + " (wall " + clipWallRtf + ", process CPU " + clipCpuRtf + ")");
     }
 
     @Test
