@@ -22,11 +22,11 @@ final class DecoderConfiguration {
     static final String LANGUAGE_MODEL = MODEL + "en-us.lm.bin";
 
     /**
-     * The search beams. sphinx4's defaults (20000, 1e-60, 200, 1e-40) decode the lecture clip at 1.5 % WER but
-     * real-time factor about 2 (CPU time; 2.7 wall) on this 2-core machine; these run it at about 0.25 with 3 % WER.
-     * The word beams matter most: every word-end token that survives expands into the first phones of the whole
-     * vocabulary. Narrower still breaks accuracy first through the relative beams (1e-40 for the states: 15 % WER),
-     * and absoluteWordBeamWidth must stay above 2 (sphinx4 sizes the list as width / 3 and recurses forever on 0).
+     * The search beams. sphinx4's defaults (20000, 1e-60, 200, 1e-40) decode the lecture clip at 1.5 % WER but at
+     * about 2 s of CPU per second of audio here; these take about 0.3 s at 3 % WER. The word beams matter most: every
+     * word-end token that survives expands into the first phones of the whole vocabulary. Narrower still buys little
+     * speed for much accuracy (word beams 10 and 1e-25: 7.6 % WER; state beam 1e-40: 15 %), and
+     * absoluteWordBeamWidth must stay above 2 (sphinx4 sizes the list as width / 3 and recurses forever on 0).
      * Measurements: native/sphinx4.md.
      */
     static final Map<String, String> BEAMS = Map.of(
