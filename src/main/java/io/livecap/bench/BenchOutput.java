@@ -42,9 +42,4 @@ public final class BenchOutput {
         System.out.println(md);
         System.out.println("written: " + dir.resolve(base + ".md") + " (and .png)");
     }
-
-    /** Prints how {@code after} compares with an earlier result file. */
-    public void compare(Path before, RunResult after) throws IOException {
-        System.out.println(BenchReport.compare(mapper.readValue(before.toFile(), RunResult.class), after));
-    }
 }

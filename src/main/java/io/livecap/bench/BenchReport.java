@@ -56,12 +56,15 @@ public final class BenchReport {
         md.append(f("| server resident memory: before streams / peak / per stream (MB) | %.0f / %.0f / %.0f | | |%n",
                 r.server().rssIdleMb(), r.server().rssPeakMb(), r.server().rssPerStreamMb()));
         md.append(f("| server CPU, whole run (cores) | %.2f | | |%n", r.server().cpuCoresMean()));
-        md.append(f("| real time | %s (end backlog max %d ms, backlog max %d ms; latency slope partial %.0f, final %.0f"
+        md.append(f("| real time | %s (end backlog %d ms, backlog max %d ms; latency slope partial %.0f, final %.0f"
                         + " ms/min) | | |%n", r.realtime().verdict(), r.realtime().endBacklogMsMax(),
                 r.realtime().backlogMsMax(), r.realtime().partialSlopeMsPerMinute(),
                 r.realtime().finalSlopeMsPerMinute()));
         md.append("\nServer CPU by thread group (s): whole run ").append(r.server().threadCpuSeconds())
-                .append("; in the all-live window ").append(r.overhead().threadCpuSeconds()).append(".\n");
+                .append("; in the all-live window ").append(r.overhead().threadCpuSeconds())
+                .append(". Time ready to run but waiting for a CPU in that window (s): ")
+                .append(r.overhead().threadRunQueueWaitSeconds()).append("; the engine-alone thread over its audio: ")
+                .append(r.overhead().engineAloneRunQueueWaitSeconds()).append(".\n");
         return md.toString();
     }
 

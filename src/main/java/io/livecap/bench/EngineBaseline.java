@@ -6,7 +6,10 @@ import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 final class EngineBaseline {
 
     /** What the engine did: its results as heard, when each chunk went in, and its CPU against audio fed. */
-    record Result(List<Heard> heard, SendLog sent, double[] cpuSecondsAtChunk, int chunkMs, double wallSeconds) {
+    record Result(List<Heard> heard, SendLog sent, double[] cpuSecondsAtChunk, int chunkMs, double wallSeconds,
+                  double runQueueWaitSeconds) {
 
         /** Engine CPU seconds spent on the first {@code audioMs} of the audio (interpolated between chunks). */
         double cpuSecondsAt(long audioMs) {
@@ -78,6 +82,7 @@ final class EngineBaseline {
         double[] cpu = new double[(pcm.length + chunk - 1) / chunk];
         short[] buffer = new short[chunk];
         long begin;
+        double waitBegin = runQueueWaitSeconds();
         try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), listener)) {
             begin = System.nanoTime();
             long cpuBegin = threads.getCurrentThreadCpuTime();
@@ -94,6 +99,16 @@ final class EngineBaseline {
                 cpu[c] = (threads.getCurrentThreadCpuTime() - cpuBegin) / 1e9;
             }
         }
-        return new Result(List.copyOf(heard), sent, cpu, chunkMs, (System.nanoTime() - begin) / 1e9);
+        return new Result(List.copyOf(heard), sent, cpu, chunkMs, (System.nanoTime() - begin) / 1e9,
+                runQueueWaitSeconds() - waitBegin);
+    }
+
+    /** How long this thread has waited for a CPU so far. */
+    private static double runQueueWaitSeconds() {
+        try {
+            return ProcSnapshot.runQueueWaitSeconds(Files.readString(Path.of("/proc/thread-self/schedstat")));
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 }

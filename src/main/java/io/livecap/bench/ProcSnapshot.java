@@ -14,10 +14,13 @@ import java.util.stream.Stream;
  * group), about this benchmark process, and about the whole machine (busy CPU, load average). The difference of
  * two snapshots is what the server cost in between, and what everybody else on the machine used meanwhile.
  *
- * @param serverThreadCpuSeconds CPU of the server's live threads, summed by {@link #threadGroup}
+ * @param serverThreadCpuSeconds  CPU of the server's live threads, summed by {@link #threadGroup}
+ * @param serverThreadWaitSeconds time those threads were ready to run but waited for a CPU (schedstat): what a
+ *                                busy machine adds to latency
  */
 record ProcSnapshot(long epochMs, double serverCpuSeconds, long serverRssKb,
-                    Map<String, Double> serverThreadCpuSeconds, double benchCpuSeconds,
+                    Map<String, Double> serverThreadCpuSeconds, Map<String, Double> serverThreadWaitSeconds,
+                    double benchCpuSeconds,
                     double machineBusySeconds, double load1, double load5, double load15) {
 
     /** USER_HZ: the unit of /proc's CPU times; 100 on every Linux architecture Java runs on. */
@@ -26,8 +29,11 @@ record ProcSnapshot(long epochMs, double serverCpuSeconds, long serverRssKb,
     static ProcSnapshot take(long serverPid) {
         Path server = Path.of("/proc", Long.toString(serverPid));
         String[] load = read(Path.of("/proc/loadavg")).trim().split("\\s+");
+        Map<String, Double> cpu = new TreeMap<>();
+        Map<String, Double> wait = new TreeMap<>();
+        threads(server.resolve("task"), cpu, wait);
         return new ProcSnapshot(System.currentTimeMillis(), cpuSeconds(read(server.resolve("stat"))),
-                rssKb(read(server.resolve("status"))), threadCpu(server.resolve("task")),
+                rssKb(read(server.resolve("status"))), cpu, wait,
                 cpuSeconds(read(Path.of("/proc/self/stat"))), machineBusySeconds(read(Path.of("/proc/stat"))),
                 Double.parseDouble(load[0]), Double.parseDouble(load[1]), Double.parseDouble(load[2]));
     }
@@ -80,14 +86,14 @@ record ProcSnapshot(long epochMs, double serverCpuSeconds, long serverRssKb,
         return busy / TICKS_PER_SECOND;
     }
 
-    private static Map<String, Double> threadCpu(Path tasks) {
-        Map<String, Double> groups = new TreeMap<>();
+    private static void threads(Path tasks, Map<String, Double> cpu, Map<String, Double> wait) {
         try (Stream<Path> threads = Files.list(tasks)) {
             threads.forEach(t -> {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    groups.merge(threadGroup(name), cpuSeconds(stat), Double::sum);
+                    String group = threadGroup(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                    cpu.merge(group, cpuSeconds(stat), Double::sum);
+                    wait.merge(group, runQueueWaitSeconds(Files.readString(t.resolve("schedstat"))), Double::sum);
                 } catch (IOException e) {
                     // the thread ended between the listing and the read
                 }
@@ -95,14 +101,26 @@ record ProcSnapshot(long epochMs, double serverCpuSeconds, long serverRssKb,
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return groups;
+    }
+
+    /** The second field of /proc/[pid]/task/[tid]/schedstat: ns spent runnable, waiting for a CPU. */
+    static double runQueueWaitSeconds(String schedstat) {
+        return Long.parseLong(schedstat.trim().split("\\s+")[1]) / 1e9;
     }
 
     /** CPU seconds per thread group between an earlier snapshot and this one (threads that ended are lost). */
     Map<String, Double> threadCpuSince(ProcSnapshot earlier) {
+        return since(serverThreadCpuSeconds, earlier.serverThreadCpuSeconds);
+    }
+
+    /** Seconds waited for a CPU per thread group between an earlier snapshot and this one. */
+    Map<String, Double> threadWaitSince(ProcSnapshot earlier) {
+        return since(serverThreadWaitSeconds, earlier.serverThreadWaitSeconds);
+    }
+
+    private static Map<String, Double> since(Map<String, Double> now, Map<String, Double> before) {
         Map<String, Double> delta = new LinkedHashMap<>();
-        serverThreadCpuSeconds.forEach((group, seconds) ->
-                delta.put(group, Math.max(0, seconds - earlier.serverThreadCpuSeconds.getOrDefault(group, 0.0))));
+        now.forEach((group, seconds) -> delta.put(group, Math.max(0, seconds - before.getOrDefault(group, 0.0))));
         return delta;
     }
 

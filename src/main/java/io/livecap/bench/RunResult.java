@@ -37,7 +37,8 @@ public record RunResult(
     }
 
     /** The engine on its own in the benchmark process, on the same audio at the same time. */
-    public record Baseline(Distribution partialLatencyMs, Distribution finalLatencyMs, double cpuRtf, double wer) {
+    public record Baseline(Distribution partialLatencyMs, Distribution finalLatencyMs, double cpuRtf, double wer,
+                           double wallSeconds) {
     }
 
     /** What livecap adds to the engine's own latency: livecap's percentile minus the engine-alone percentile. */
@@ -64,9 +65,12 @@ public record RunResult(
      * livecap's CPU beyond the engine's, over the window in which every stream was live (decoders loaded) and
      * none had ended. {@code engineCpuSeconds} is what the engine alone spent on the same stretches of audio
      * (each stream's {@code audio_ms} at the window's ends, looked up in the engine-alone CPU curve).
+     * The run-queue waits are how long threads were ready but had no CPU (the server's by thread group, and the
+     * engine-alone thread's over the whole audio): the share of latency a busy machine causes.
      */
     public record Overhead(double windowSeconds, double serverCpuSeconds, double engineCpuSeconds,
-                           double overheadPercent, Map<String, Double> threadCpuSeconds) {
+                           double overheadPercent, Map<String, Double> threadCpuSeconds,
+                           Map<String, Double> threadRunQueueWaitSeconds, double engineAloneRunQueueWaitSeconds) {
     }
 
     /**

@@ -10,6 +10,7 @@ import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.WavAudio;
 import io.livecap.bench.BenchOutput;
+import io.livecap.bench.BenchReport;
 import io.livecap.bench.LatencyBench;
 import io.livecap.bench.RunResult;
 import io.livecap.config.LivecapConfig;
@@ -91,6 +92,8 @@ final class BenchCommand implements Callable<Integer> {
                 : file.resolveSibling(file.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".txt");
         String transcript = Files.isRegularFile(ref) ? Files.readString(ref).trim() : null;
         BenchOutput output = new BenchOutput(out, mapper());
+        // read before the run: a quick run on the same day writes the same file name
+        RunResult before = compare == null ? null : mapper().readValue(compare.toFile(), RunResult.class);
         List<String> skipped = new ArrayList<>();
         boolean ranAny = false;
         for (String wanted : engines) {
@@ -108,8 +111,8 @@ final class BenchCommand implements Callable<Integer> {
                             audio, file.getFileName().toString(), transcript, n, staggerMs, chunkMs,
                             !noWarmUp, serverJvmOptions, Path.of("target", "bench"), command), alone).run();
                     output.run(measured);
-                    if (compare != null && sweep.isEmpty()) {
-                        output.compare(compare, measured.result());
+                    if (before != null && sweep.isEmpty()) {
+                        System.out.println(BenchReport.compare(before, measured.result()));
                     }
                     sweep.add(measured.result());
                     ranAny = true;
