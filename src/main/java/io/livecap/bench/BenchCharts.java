@@ -28,7 +28,7 @@ final class BenchCharts {
             bottom = Math.min(bottom, new Percentiles(values).at(0));
         }
         LineChart chart = new LineChart(String.format(Locale.ROOT,
-                "%s, %d stream%s: caption latency (load average %.1f)", r.engine(), r.streams(),
+                "%s, %d stream%s: caption latency (load average %.1f)", r.label(), r.streams(),
                 r.streams() == 1 ? "" : "s", r.machine().load1Mean()),
                 "ms from a word's last sample sent to the caption holding it", "fraction of words / utterances")
                 .xRange(bottom, top).yRange(0, 1)
@@ -46,7 +46,7 @@ final class BenchCharts {
 
     /** Latency, server CPU and server memory against N, one panel each. */
     static void scaling(List<RunResult> runs, Path png) throws IOException {
-        String engine = runs.get(0).engine();
+        String engine = runs.get(0).label();
         int largest = runs.stream().filter(r -> r.realtime().ok()).mapToInt(RunResult::streams).max().orElse(0);
         double maxN = runs.stream().mapToInt(RunResult::streams).max().orElse(1);
         LineChart latency = new LineChart(engine + ": caption latency against concurrent streams"

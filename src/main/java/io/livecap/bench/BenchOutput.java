@@ -23,7 +23,7 @@ public final class BenchOutput {
 
     public void run(LatencyBench.Measured measured) throws IOException {
         RunResult r = measured.result();
-        String base = r.date() + "-" + r.engine() + "-" + r.streams();
+        String base = r.date() + "-" + r.label() + "-" + r.streams();
         Files.createDirectories(dir);
         Path json = dir.resolve(base + ".json");
         mapper.writeValue(json.toFile(), r);
@@ -35,7 +35,7 @@ public final class BenchOutput {
     }
 
     public void sweep(List<RunResult> runs, String command) throws IOException {
-        String base = runs.get(0).date() + "-" + runs.get(0).engine() + "-scaling";
+        String base = runs.get(0).date() + "-" + runs.get(0).label() + "-scaling";
         String md = BenchReport.sweep(runs, command) + "\n![latency, CPU and memory against N](" + base + ".png)\n";
         Files.writeString(dir.resolve(base + ".md"), md);
         BenchCharts.scaling(runs, dir.resolve(base + ".png"));

@@ -18,7 +18,7 @@ public final class BenchReport {
 
     public static String run(RunResult r) {
         StringBuilder md = new StringBuilder();
-        md.append(f("# %s, %d stream%s (%s)%n%n", r.engine(), r.streams(), r.streams() == 1 ? "" : "s", r.date()));
+        md.append(f("# %s, %d stream%s (%s)%n%n", r.label(), r.streams(), r.streams() == 1 ? "" : "s", r.date()));
         md.append(f("`%s`%n%n", r.command()));
         if (r.engineNote() != null && !r.engineNote().isBlank()) {
             md.append("**Note:** ").append(r.engineNote()).append("\n\n");
@@ -72,7 +72,7 @@ public final class BenchReport {
     public static String sweep(List<RunResult> runs, String command) {
         RunResult first = runs.get(0);
         StringBuilder md = new StringBuilder();
-        md.append(f("# %s scaling (%s)%n%n`%s`%n%n", first.engine(), first.date(), command));
+        md.append(f("# %s scaling (%s)%n%n`%s`%n%n", first.label(), first.date(), command));
         md.append("| N | real time | partial p50 / p95 (ms) | final p50 / p95 (ms) | WER | server CPU (cores) "
                 + "| CPU/stream (RTF) | engine alone RTF | overhead | RSS peak (MB) | MB/stream | end backlog (ms) "
                 + "| final latency slope (ms/min) | load avg | others' CPU (cores) |\n");

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class LatencyBench {
 
     /** What to run. */
-    public record Setup(String engine, String engineNote, WavAudio audio, String fileName, String reference,
+    public record Setup(String engine, String label, String engineNote, WavAudio audio, String fileName, String reference,
                         int streams, int staggerMs, int chunkMs, boolean warmUp, List<String> serverJvmOptions,
                         Path logDir, String command) {
     }
@@ -58,6 +58,7 @@ public final class LatencyBench {
     /** PTS start just below the 33-bit wrap, so every run also checks the wrap is handled. */
     private static final long PTS_START = (1L << 33) - 20L * 90_000;
     private static final long TIMESCALE = 90_000;
+    private static final int WARM_UP_CHUNK_MS = 10;
     private static final Logger log = LoggerFactory.getLogger(LatencyBench.class);
 
     private final Setup setup;
@@ -76,7 +77,7 @@ public final class LatencyBench {
 
     public Measured run() throws Exception {
         String date = LocalDate.now().toString();
-        Path serverLog = setup.logDir().resolve(date + "-" + setup.engine() + "-" + setup.streams() + "-server.log");
+        Path serverLog = setup.logDir().resolve(date + "-" + setup.label() + "-" + setup.streams() + "-server.log");
         EngineBaseline baseline = new EngineBaseline(engineAlone, enginePcm(setup.audio()), setup.chunkMs());
         List<StreamRun> runs = new ArrayList<>();
         EngineBaseline.Result alone;
@@ -129,6 +130,8 @@ public final class LatencyBench {
      * One stream of the whole file, as fast as the server takes it, before anything is measured: a server that has
      * been up for a while has its hot paths JIT-compiled, and a fresh JVM compiling them would be counted as
      * livecap's overhead (measured: about 1.1 s of compiler CPU in the first minute; {@code --no-warm-up} shows it).
+     * In chunks of {@value #WARM_UP_CHUNK_MS} ms, so the per-message paths run ten times as often as the audio alone
+     * would make them: C2 compiles a method after about 10,000 calls.
      */
     private void warmUp(ServerProcess server) throws Exception {
         long begin = System.nanoTime();
@@ -137,7 +140,7 @@ public final class LatencyBench {
              IngestClient ingest = new IngestClient(server.url("/v1/ingest/warmup"))) {
             captions.connect(10_000);
             ingest.connect(10_000);
-            new AudioFeeder().chunkMs(setup.chunkMs())
+            new AudioFeeder().chunkMs(WARM_UP_CHUNK_MS)
                     .feed(AudioFeeder.of(audio.samples(), audio.sampleRate(), audio.channels()), ingest);
             captions.awaitEos((long) (audio.durationSeconds() * 1000) + 180_000);
         }
@@ -255,7 +258,7 @@ public final class LatencyBench {
                 idle.proc().load1(), last.proc().load1(), round(loadSum / Math.max(1, samples.size() - 1), 2),
                 round(othersSum / runSeconds, 3), round(benchSum / runSeconds, 3));
 
-        RunResult result = new RunResult(date, setup.command(), setup.engine(), setup.engineNote(), n,
+        RunResult result = new RunResult(date, setup.command(), setup.engine(), setup.label(), setup.engineNote(), n,
                 setup.fileName(), setup.audio().durationSeconds(), setup.staggerMs(), setup.chunkMs(),
                 setup.warmUp(), machine,
                 Distribution.of(partial), Distribution.of(finals), engine, added,

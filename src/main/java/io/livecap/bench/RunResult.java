@@ -5,12 +5,14 @@ import java.util.Map;
 
 /**
  * One benchmark run (one engine, N concurrent streams), as written to {@code bench/results/<date>-<engine>-<n>.json}.
- * Latencies and times in ms, CPU in seconds or cores (CPU seconds per wall second), memory in MB.
+ * Latencies and times in ms, CPU in seconds or cores (CPU seconds per wall second), memory in MB. {@code label} names
+ * the setup in file names and headings: the engine's name unless a run says more (e.g. {@code vosk-tones}).
  */
 public record RunResult(
         String date,
         String command,
         String engine,
+        String label,
         String engineNote,
         int streams,
         String file,

@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "A previous result to compare the (first) run with: before and after a change.")
     Path compare;
 
+    @Option(names = "--label", paramLabel = "NAME",
+            description = "Name for result files and headings instead of the engine's (e.g. vosk-tones).")
+    String label;
+
     @Option(names = "--engine-note", paramLabel = "TEXT",
             description = "A note stored with the results (e.g. which model, and what it can recognise).")
     String engineNote;
@@ -107,7 +111,8 @@ final class BenchCommand implements Callable<Integer> {
             try (SpeechEngine alone = provider.get().load(settings)) {
                 for (int n : streams) {
                     String command = command(engine, n);
-                    LatencyBench.Measured measured = new LatencyBench(new LatencyBench.Setup(engine, engineNote,
+                    LatencyBench.Measured measured = new LatencyBench(new LatencyBench.Setup(engine,
+                            label == null ? engine : label, engineNote,
                             audio, file.getFileName().toString(), transcript, n, staggerMs, chunkMs,
                             !noWarmUp, serverJvmOptions, Path.of("target", "bench"), command), alone).run();
                     output.run(measured);
