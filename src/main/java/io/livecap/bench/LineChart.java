@@ -165,8 +165,7 @@ final class LineChart {
         }
         for (Series s : series) {
             plot.setColor(s.color());
-            plot.setStroke(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10,
-                    new float[] {8, 5}, 0) : new BasicStroke(2f));
+            plot.setStroke(stroke(s));
             Path2D line = new Path2D.Double();
             boolean started = false;
             for (double[] p : s.points()) {
@@ -194,12 +193,17 @@ final class LineChart {
         int ly = f.top + 4;
         for (Series s : series) {
             g.setColor(s.color());
-            g.setStroke(new BasicStroke(2f));
-            g.drawLine(f.right() + 12, ly + fm.getAscent() / 2, f.right() + 36, ly + fm.getAscent() / 2);
+            g.setStroke(stroke(s));
+            g.drawLine(f.right() + 12, ly + fm.getAscent() / 2, f.right() + 40, ly + fm.getAscent() / 2);
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), f.right() + 42, ly + fm.getAscent());
+            g.drawString(s.name(), f.right() + 46, ly + fm.getAscent());
             ly += fm.getHeight() + 4;
         }
+    }
+
+    private static Stroke stroke(Series s) {
+        return s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {8, 5}, 0)
+                : new BasicStroke(2f);
     }
 
     /** The data's range on one axis (0 = x, 1 = y), widened to include 0 and a margin. */

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * livecap's {@code serve} in a process of its own, so that its CPU and memory are read from /proc apart from the
- * benchmark that loads it. It runs from this process's own class path (the jar) with an in-memory store, and its
- * log goes to a file.
+ * benchmark that loads it. It runs from this process's own class path (the jar) with an in-memory store, in a
+ * session of its own ({@code setsid}), and its log goes to a file.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -28,6 +28,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Process process;
     private final int port;
@@ -50,6 +51,11 @@ final class ServerProcess implements AutoCloseable {
             port = probe.getLocalPort();
         }
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // Linux's autogroup scheduling shares CPU between sessions first, then between their threads: in the
+            // benchmark's session the server would compete with its own load generator and engine-alone loop
+            command.add(SETSID.toString());
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.livecap.cli.Main", "serve",
@@ -61,6 +67,16 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().put("LIVECAP_STORE_URL", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
         Process process = builder.start();
         ServerProcess server = new ServerProcess(process, port, log, engine);
+        // a benchmark stopped with Ctrl-C must not leave its server running
+        Thread stopper = new Thread(process::destroy, "bench-server-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        process.onExit().thenRun(() -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        });
         try {
             server.awaitHealthy();
         } catch (IOException | RuntimeException e) {
