@@ -44,8 +44,9 @@ public final class BenchReport {
         md.append(f("| livecap overhead: CPU beyond the engine's, %s s with all streams live | %s | | %s |%n",
                 r.overhead().windowSeconds(), Double.isNaN(r.overhead().overheadPercent())
                         ? "n/a (no window with every stream live)"
-                        : f("%+.1f %% (%.2f s server vs %.2f s engine)", r.overhead().overheadPercent(),
-                        r.overhead().serverCpuSeconds(), r.overhead().engineCpuSeconds()),
+                        : f("%+.1f %% (%.2f s server vs %.2f s engine alone); threads outside the streams' %+.1f %%",
+                        r.overhead().overheadPercent(), r.overhead().serverCpuSeconds(),
+                        r.overhead().engineCpuSeconds(), r.overhead().outsideStreamThreadsPercent()),
                 Double.isNaN(r.overhead().overheadPercent()) ? "" : target(r.overhead().overheadPercent() <= OVERHEAD_TARGET_PERCENT,
                         "<= 5 %")));
         md.append(f("| `start_pts` error: max (ms, ticks of 90 kHz), %d captions | %.3f ms, %d ticks | | %s |%n",
@@ -74,7 +75,7 @@ public final class BenchReport {
         StringBuilder md = new StringBuilder();
         md.append(f("# %s scaling (%s)%n%n`%s`%n%n", first.label(), first.date(), command));
         md.append("| N | real time | partial p50 / p95 (ms) | final p50 / p95 (ms) | WER | server CPU (cores) "
-                + "| CPU/stream (RTF) | engine alone RTF | overhead | RSS peak (MB) | MB/stream | end backlog (ms) "
+                + "| CPU/stream (RTF) | engine alone RTF | overhead vs engine alone / outside stream threads | RSS peak (MB) | MB/stream | end backlog (ms) "
                 + "| final latency slope (ms/min) | load avg | others' CPU (cores) |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (RunResult r : runs) {
@@ -83,7 +84,8 @@ public final class BenchReport {
                     r.partialLatencyMs().p50(), r.partialLatencyMs().p95(), r.finalLatencyMs().p50(),
                     r.finalLatencyMs().p95(), 100 * r.wer(), r.server().cpuCoresMean(), r.server().cpuRtfPerStream(),
                     r.engineAlone().cpuRtf(), Double.isNaN(r.overhead().overheadPercent()) ? "n/a"
-                            : f("%+.1f %%", r.overhead().overheadPercent()),
+                            : f("%+.1f %% / %+.1f %%", r.overhead().overheadPercent(),
+                            r.overhead().outsideStreamThreadsPercent()),
                     r.server().rssPeakMb(), r.server().rssPerStreamMb(), r.realtime().endBacklogMsMax(),
                     r.realtime().finalSlopeMsPerMinute(), r.machine().load1Mean(), r.machine().othersCpuCoresMean()));
         }

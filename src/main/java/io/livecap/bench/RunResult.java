@@ -67,11 +67,16 @@ public record RunResult(
      * livecap's CPU beyond the engine's, over the window in which every stream was live (decoders loaded) and
      * none had ended. {@code engineCpuSeconds} is what the engine alone spent on the same stretches of audio
      * (each stream's {@code audio_ms} at the window's ends, looked up in the engine-alone CPU curve).
+     * {@code outsideStreamThreadsPercent} is the CPU of every thread but the streams' own (Netty, JIT, GC, the
+     * rest) over theirs: the same overhead measured inside one process, free of the scatter between two threads'
+     * CPU times for the same work (up to 10-15 % on this shared machine); it leaves out livecap's chain inside the
+     * stream threads, which the vosk-tones runs show is small.
      * The run-queue waits are how long threads were ready but had no CPU (the server's by thread group, and the
      * engine-alone thread's over the whole audio): the share of latency a busy machine causes.
      */
     public record Overhead(double windowSeconds, double serverCpuSeconds, double engineCpuSeconds,
-                           double overheadPercent, Map<String, Double> threadCpuSeconds,
+                           double overheadPercent, double outsideStreamThreadsPercent,
+                           Map<String, Double> threadCpuSeconds,
                            Map<String, Double> threadRunQueueWaitSeconds, double engineAloneRunQueueWaitSeconds) {
     }
 

@@ -165,6 +165,9 @@ final class BenchCommand implements Callable<Integer> {
         if (noWarmUp) {
             c.append(" --no-warm-up");
         }
+        if (keepGoing && n < 0) {
+            c.append(" --keep-going");
+        }
         if (chunkMs != 100) {
             c.append(" --chunk-ms ").append(chunkMs);
         }
