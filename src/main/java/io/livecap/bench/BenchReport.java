@@ -32,6 +32,8 @@ public final class BenchReport {
         md.append(f("| partial latency p50 / p95 / max (ms) | %s | %s | %s |%n", latency(r.partialLatencyMs()),
                 latency(r.engineAlone().partialLatencyMs()),
                 r.streams() == 1 ? target(r.partialLatencyMs().p95() <= PARTIAL_P95_TARGET_MS, "p95 <= 500") : ""));
+        md.append(f("| of which utterances' last words: p50 / p95 / max (ms), %d words | %s | | |%n",
+                r.partialLatencyLastWordsMs().count(), latency(r.partialLatencyLastWordsMs())));
         md.append(f("| final latency p50 / p95 / max (ms) | %s | %s | %s |%n", latency(r.finalLatencyMs()),
                 latency(r.engineAlone().finalLatencyMs()),
                 r.streams() == 1 ? target(r.finalLatencyMs().p95() <= FINAL_P95_TARGET_MS, "p95 <= 1000") : ""));

@@ -183,6 +183,7 @@ public final class LatencyBench {
         int n = setup.streams();
         int rate = setup.audio().sampleRate();
         List<Long> partial = new ArrayList<>();
+        List<Long> partialLastWords = new ArrayList<>();
         List<Long> finals = new ArrayList<>();
         List<double[]> partialOverTime = new ArrayList<>();
         List<double[]> finalOverTime = new ArrayList<>();
@@ -198,6 +199,9 @@ public final class LatencyBench {
             first = first == null ? latency : first;
             for (StreamLatency.Latency l : latency.partial()) {
                 partial.add(l.ms());
+                if (l.lastWord()) {
+                    partialLastWords.add(l.ms());
+                }
                 partialOverTime.add(new double[] {(run.sent().sentEpochMs(l.audioMs()) - startEpochMs) / 60_000.0,
                         l.ms()});
             }
@@ -275,7 +279,7 @@ public final class LatencyBench {
         RunResult result = new RunResult(date, setup.command(), setup.engine(), setup.label(), setup.engineNote(), n,
                 setup.fileName(), setup.audio().durationSeconds(), setup.staggerMs(), setup.chunkMs(),
                 setup.warmUp(), machine,
-                Distribution.of(partial), Distribution.of(finals), engine, added,
+                Distribution.of(partial), Distribution.of(partialLastWords), Distribution.of(finals), engine, added,
                 new RunResult.Timing(Distribution.of(ptsErrorsMs), ptsErrorTicksMax, Distribution.of(epochErrorsMs),
                         ptsErrorsMs.size()),
                 wers.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), wers, server, overhead,

@@ -51,6 +51,7 @@ final class LineChart {
     private final List<Guide> guides = new ArrayList<>();
     private double[] xRange;
     private double[] yRange;
+    private String offTopLabel = "off scale";
 
     LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -75,6 +76,12 @@ final class LineChart {
 
     LineChart yRange(double min, double max) {
         yRange = new double[] {min, max};
+        return this;
+    }
+
+    /** What a point above a capped y axis means, written beside its marker. */
+    LineChart offTopLabel(String label) {
+        offTopLabel = label;
         return this;
     }
 
@@ -118,6 +125,7 @@ final class LineChart {
         double yStep = niceStep(ys[1] - ys[0]);
         Frame f = new Frame(left + 70, top + 34, width - 70 - 190, height - 34 - 50, xs, ys);
 
+        g.setStroke(new BasicStroke(1f));
         g.setFont(TITLE);
         g.setColor(Color.BLACK);
         g.drawString(title, left + 70, top + 22);
@@ -150,14 +158,18 @@ final class LineChart {
         plot.clipRect(f.left, f.top, f.width + 1, f.height + 1);
         Stroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
         int verticals = 0;
+        java.util.Set<Integer> offTopLabelled = new java.util.HashSet<>();
         for (Guide guide : guides) {
             plot.setColor(GREY);
             plot.setStroke(dashed);
             if (guide.vertical()) {
                 plot.drawLine(f.px(guide.value()), f.top, f.px(guide.value()), f.bottom());
-                // labels of neighbouring vertical guides would overlap: step each one down
-                plot.drawString(guide.label(), f.px(guide.value()) + 4,
-                        f.top + fm.getAscent() + 2 + fm.getHeight() * verticals++);
+                // labels of neighbouring vertical guides would overlap: step each one down; near the right
+                // edge the label goes on the line's left
+                int labelWidth = fm.stringWidth(guide.label());
+                int x = f.px(guide.value()) + 4 + labelWidth > f.right() ? f.px(guide.value()) - 4 - labelWidth
+                        : f.px(guide.value()) + 4;
+                plot.drawString(guide.label(), x, f.top + fm.getAscent() + 2 + fm.getHeight() * verticals++);
             } else {
                 plot.drawLine(f.left, f.py(guide.value()), f.right(), f.py(guide.value()));
                 plot.drawString(guide.label(), f.left + 4, f.py(guide.value()) - 4);
@@ -182,7 +194,19 @@ final class LineChart {
             plot.draw(line);
             if (s.markers()) {
                 for (double[] p : s.points()) {
-                    if (Double.isFinite(p[1])) {
+                    if (!Double.isFinite(p[1])) {
+                        continue;
+                    }
+                    if (p[1] > ys[1]) {
+                        // off the top of a capped axis: a triangle at the edge, and once per x what it means
+                        int x = f.px(p[0]);
+                        plot.fillPolygon(new int[] {x - 5, x + 5, x}, new int[] {f.top + 9, f.top + 9, f.top + 1}, 3);
+                        if (offTopLabelled.add(x)) {
+                            plot.setColor(GREY);
+                            plot.drawString(offTopLabel, x + 7, f.top + 12);
+                            plot.setColor(s.color());
+                        }
+                    } else {
                         plot.fillOval(f.px(p[0]) - 3, f.py(p[1]) - 3, 7, 7);
                     }
                 }

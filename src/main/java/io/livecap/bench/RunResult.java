@@ -5,6 +5,7 @@ import java.util.Map;
 
 /**
  * One benchmark run (one engine, N concurrent streams), as written to {@code bench/results/<date>-<engine>-<n>.json}.
+ * {@code partialLatencyLastWordsMs} is the part of {@code partialLatencyMs} that is each utterance's last word.
  * Latencies and times in ms, CPU in seconds or cores (CPU seconds per wall second), memory in MB. {@code label} names
  * the setup in file names and headings: the engine's name unless a run says more (e.g. {@code vosk-tones}).
  */
@@ -22,6 +23,7 @@ public record RunResult(
         boolean serverWarmedUp,
         Machine machine,
         Distribution partialLatencyMs,
+        Distribution partialLatencyLastWordsMs,
         Distribution finalLatencyMs,
         Baseline engineAlone,
         AddedLatency addedLatencyMs,

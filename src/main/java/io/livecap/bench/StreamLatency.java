@@ -20,8 +20,15 @@ import java.util.Map;
  */
 final class StreamLatency {
 
-    /** One measurement, placed at the audio time it is about (the word's or utterance's end). */
-    record Latency(long audioMs, long ms) {
+    /**
+     * One measurement, placed at the audio time it is about (the word's or utterance's end); {@code lastWord} marks
+     * an utterance's last word, which an engine often shows only in the final.
+     */
+    record Latency(long audioMs, long ms, boolean lastWord) {
+
+        Latency(long audioMs, long ms) {
+            this(audioMs, ms, false);
+        }
     }
 
     private final List<Latency> partial = new ArrayList<>();
@@ -43,7 +50,7 @@ final class StreamLatency {
             for (int i = 0; i < words.size(); i++) {
                 CaptionWord word = words.get(i);
                 long seen = firstSeen(heard, u.getKey(), i, word.word());
-                partial.add(new Latency(word.endMs(), seen - sent.sentEpochMs(word.endMs())));
+                partial.add(new Latency(word.endMs(), seen - sent.sentEpochMs(word.endMs()), i == words.size() - 1));
             }
         }
     }

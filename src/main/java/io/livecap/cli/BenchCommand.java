@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     List<String> engines;
 
-    @Option(names = "--file", required = true, paramLabel = "WAV", description = "16-bit WAV speech file.")
+    @Option(names = "--file", paramLabel = "WAV", description = "16-bit WAV speech file (required unless --replot).")
     Path file;
 
     @Option(names = "--reference", paramLabel = "TXT",
@@ -86,8 +86,25 @@ final class BenchCommand implements Callable<Integer> {
             description = "An option for the server's JVM, e.g. -XX:StartFlightRecording=filename=x.jfr; repeatable.")
     List<String> serverJvmOptions = new ArrayList<>();
 
+    @Option(names = "--replot", paramLabel = "JSON", arity = "1..*",
+            description = "Only rewrite a sweep's -scaling.md and .png from its result files (in N order).")
+    List<Path> replot;
+
     @Override
     public Integer call() throws Exception {
+        if (replot != null) {
+            List<RunResult> runs = new ArrayList<>();
+            for (Path json : replot) {
+                runs.add(mapper().readValue(json.toFile(), RunResult.class));
+            }
+            runs.sort(java.util.Comparator.comparingInt(RunResult::streams));
+            new BenchOutput(out, mapper()).sweep(runs, runs.get(0).command().replaceFirst("--streams \\S+",
+                    "--streams " + String.join(",", runs.stream().map(r -> String.valueOf(r.streams())).toList())));
+            return 0;
+        }
+        if (file == null) {
+            throw new IllegalArgumentException("give --file WAV (bench/run finds the shared lecture itself)");
+        }
         LivecapConfig config = ServeCommand.load(null, null, null, null);
         EngineSettings settings = new EngineSettings(Path.of(config.engine().voskModel()),
                 Path.of(config.engine().pocketsphinxModel()));

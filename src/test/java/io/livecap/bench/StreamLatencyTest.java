@@ -46,7 +46,7 @@ class StreamLatencyTest {
         // "the" ends at 450 ms, sent with chunk 4 at T0+400; first shown at T0+700
         assertEquals(new StreamLatency.Latency(450, 300), latency.partial().get(0));
         // "committee" ends at 1010 ms, sent with chunk 10 at T0+1000; the wrong "comedy" does not count
-        assertEquals(new StreamLatency.Latency(1010, 300), latency.partial().get(1));
+        assertEquals(new StreamLatency.Latency(1010, 300, true), latency.partial().get(1));
         // the utterance's last sample (1010 ms) left at T0+1000, its final came at T0+2100
         assertEquals(List.of(new StreamLatency.Latency(1010, 1100)), latency.finals());
     }
