@@ -2,9 +2,7 @@ package io.livecap.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Nearest-rank percentiles of a sample of numbers. */
 final class Percentiles {
@@ -18,6 +16,7 @@ final class Percentiles {
         this.sorted = copy;
     }
 
+    /** The smallest value with at least {@code percent} % of the sample at or below it; NaN for no sample. */
     double at(double percent) {
         if (sorted.isEmpty()) {
             return Double.NaN;
@@ -26,12 +25,26 @@ final class Percentiles {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
-    Map<String, Object> summary() {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("count", sorted.size());
-        s.put("p50", at(50));
-        s.put("p95", at(95));
-        s.put("max", sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1));
-        return s;
+    /** The fraction of the sample at or below {@code value}: one point of the empirical CDF. */
+    double fractionAtOrBelow(double value) {
+        int below = 0;
+        for (double v : sorted) {
+            if (v <= value) {
+                below++;
+            }
+        }
+        return sorted.isEmpty() ? Double.NaN : (double) below / sorted.size();
+    }
+
+    List<Double> sorted() {
+        return List.copyOf(sorted);
+    }
+
+    int count() {
+        return sorted.size();
+    }
+
+    double mean() {
+        return sorted.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 }

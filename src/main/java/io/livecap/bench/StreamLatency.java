@@ -1,71 +1,83 @@
 package io.livecap.bench;
 
-import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionWord;
-import io.livecap.client.CaptionClient;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongUnaryOperator;
 
 /**
- * Caption latency of one stream, from what a subscriber received and when each sample was sent.
+ * Caption latency of one stream, from what a listener heard and when each sample was sent.
  * <ul>
- * <li>partial latency, per word: from the send time of the word's last sample (its end in the final) to the arrival
- *     of the first caption of its utterance that already holds it at the same position;</li>
- * <li>final latency, per utterance: from the send time of its last word's last sample to the arrival of its last final.</li>
+ * <li>partial latency, per word of the finals: from the send time of the word's last sample (its end in the final)
+ *     to the arrival of the first result of its utterance that already holds it at the same position (a partial,
+ *     or the final itself when no partial showed it);</li>
+ * <li>final latency, per utterance: from the send time of its last word's last sample to the arrival of its last
+ *     final (a long utterance comes as several finals, one per caption block).</li>
  * </ul>
+ * Words are judged by the final's times: a partial can only be right about a word the final keeps.
  */
 final class StreamLatency {
 
-    final List<Long> partialMs = new ArrayList<>();
-    final List<Long> finalMs = new ArrayList<>();
+    /**
+     * One measurement, placed at the audio time it is about (the word's or utterance's end); {@code lastWord} marks
+     * an utterance's last word, which an engine often shows only in the final.
+     */
+    record Latency(long audioMs, long ms, boolean lastWord) {
 
-    /** @param sentEpochAt ms of stream audio -> when the sample there was sent */
-    StreamLatency(List<CaptionClient.Received> received, LongUnaryOperator sentEpochAt) {
+        Latency(long audioMs, long ms) {
+            this(audioMs, ms, false);
+        }
+    }
+
+    private final List<Latency> partial = new ArrayList<>();
+    private final List<Latency> finals = new ArrayList<>();
+
+    StreamLatency(List<Heard> heard, SendLog sent) {
         Map<Long, List<CaptionWord>> utteranceWords = new LinkedHashMap<>();
         Map<Long, Long> finalArrival = new LinkedHashMap<>();
-        for (CaptionClient.Received r : received) {
-            if (r.isCaption()) {
-                Caption c = r.caption();
-                if (c.isFinal()) {
-                    utteranceWords.computeIfAbsent(c.utterance(), u -> new ArrayList<>()).addAll(c.words());
-                    finalArrival.put(c.utterance(), r.arrivedEpochMs());
-                }
+        for (Heard h : heard) {
+            if (h.isFinal() && !h.words().isEmpty()) {
+                utteranceWords.computeIfAbsent(h.utterance(), u -> new ArrayList<>()).addAll(h.words());
+                finalArrival.put(h.utterance(), h.arrivedEpochMs());
             }
         }
         for (Map.Entry<Long, List<CaptionWord>> u : utteranceWords.entrySet()) {
             List<CaptionWord> words = u.getValue();
-            CaptionWord last = words.get(words.size() - 1);
-            finalMs.add(finalArrival.get(u.getKey()) - sentEpochAt.applyAsLong(last.endMs()));
+            long endMs = words.get(words.size() - 1).endMs();
+            finals.add(new Latency(endMs, finalArrival.get(u.getKey()) - sent.sentEpochMs(endMs)));
             for (int i = 0; i < words.size(); i++) {
-                long seen = firstSeen(received, u.getKey(), i, words.get(i).word());
-                partialMs.add(seen - sentEpochAt.applyAsLong(words.get(i).endMs()));
+                CaptionWord word = words.get(i);
+                long seen = firstSeen(heard, u.getKey(), i, word.word());
+                partial.add(new Latency(word.endMs(), seen - sent.sentEpochMs(word.endMs()), i == words.size() - 1));
             }
         }
     }
 
-    private static long firstSeen(List<CaptionClient.Received> received, long utterance, int index, String word) {
+    List<Latency> partial() {
+        return List.copyOf(partial);
+    }
+
+    List<Latency> finals() {
+        return List.copyOf(finals);
+    }
+
+    private static long firstSeen(List<Heard> heard, long utterance, int index, String word) {
         int finalOffset = 0;
-        for (CaptionClient.Received r : received) {
-            if (!r.isCaption()) {
+        for (Heard h : heard) {
+            if (h.utterance() != utterance) {
                 continue;
             }
-            Caption c = r.caption();
-            if (c.utterance() != utterance) {
-                continue;
-            }
-            if (!c.isFinal()) {
-                if (c.words().size() > index && c.words().get(index).word().equals(word)) {
-                    return r.arrivedEpochMs();
+            if (!h.isFinal()) {
+                if (h.words().size() > index && h.words().get(index).word().equals(word)) {
+                    return h.arrivedEpochMs();
                 }
             } else {
-                if (index < finalOffset + c.words().size()) {
-                    return r.arrivedEpochMs();
+                if (index < finalOffset + h.words().size()) {
+                    return h.arrivedEpochMs();
                 }
-                finalOffset += c.words().size();
+                finalOffset += h.words().size();
             }
         }
         throw new IllegalStateException("word " + index + " of utterance " + utterance + " never arrived");
