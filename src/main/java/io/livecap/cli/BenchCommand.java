@@ -179,6 +179,9 @@ final class BenchCommand implements Callable<Integer> {
         if (staggerMs != 1000) {
             c.append(" --stagger-ms ").append(staggerMs);
         }
+        if (label != null) {
+            c.append(" --label ").append(label);
+        }
         if (noWarmUp) {
             c.append(" --no-warm-up");
         }

@@ -13,8 +13,8 @@ import java.util.Random;
  * tone bursts with its transcript. Latency, timing, CPU and memory through livecap are then real libvosk numbers;
  * the WER and the engine's cost are those of a two-word model, not of English.
  *
- * <p>Usage: {@code java -cp target/test-classes:target/livecap.jar io.livecap.asr.vosk.ToneBenchFiles DIR}
- * writes {@code DIR/model/}, {@code DIR/tones-60s.wav} and {@code DIR/tones-60s.txt}.
+ * <p>Usage: {@code java -cp target/test-classes:target/livecap.jar io.livecap.asr.vosk.ToneBenchFiles DIR [SECONDS]}
+ * writes {@code DIR/model/}, {@code DIR/tones-<SECONDS>s.wav} and {@code .txt} (60 s unless told).
  */
 public final class ToneBenchFiles {
 
@@ -23,11 +23,12 @@ public final class ToneBenchFiles {
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/bench/vosk-tones");
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         TestVoskModel.generate(dir.resolve("model"));
         // utterances of 2-4 bursts with 0.4-0.7 s gaps, ended by 1.3 s of silence (the model's endpoint is 1 s)
         Random random = new Random(7);
         ToneBursts tones = new ToneBursts().silence(500);
-        while (tones.bursts().isEmpty() || tones.bursts().get(tones.bursts().size() - 1).endMs() < 58_000) {
+        while (tones.bursts().isEmpty() || tones.bursts().get(tones.bursts().size() - 1).endMs() < seconds * 1000L - 2_000) {
             int count = 2 + random.nextInt(3);
             for (int i = 0; i < count; i++) {
                 long ms = 300 + random.nextInt(400);
@@ -35,9 +36,10 @@ public final class ToneBenchFiles {
                 tones.silence(i == count - 1 ? 1300 : 400 + random.nextInt(300));
             }
         }
-        writeWav(dir.resolve("tones-60s.wav"), tones.samples());
-        Files.writeString(dir.resolve("tones-60s.txt"), String.join(" ", tones.words()) + "\n");
-        System.out.println(dir.toAbsolutePath() + ": model/, tones-60s.wav (" + tones.bursts().size() + " bursts)");
+        String name = "tones-" + seconds + "s";
+        writeWav(dir.resolve(name + ".wav"), tones.samples());
+        Files.writeString(dir.resolve(name + ".txt"), String.join(" ", tones.words()) + "\n");
+        System.out.println(dir.toAbsolutePath() + ": model/, " + name + ".wav (" + tones.bursts().size() + " bursts)");
     }
 
     private static void writeWav(Path file, short[] samples) throws IOException {
