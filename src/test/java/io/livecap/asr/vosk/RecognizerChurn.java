@@ -80,7 +80,7 @@ final class RecognizerChurn {
         Files.write(file, bytes.array());
     }
 
-    private static short[] readPcm(Path file) throws IOException {
+    static short[] readPcm(Path file) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         short[] samples = new short[bytes.remaining() / 2];
         bytes.asShortBuffer().get(samples);

@@ -111,7 +111,8 @@ abstract class VoskDecodingContract {
         Path pcm = Files.createTempFile("livecap-vosk-churn", ".pcm");
         try {
             RecognizerChurn.writePcm(pcm, part);
-            Map<String, Long> rss = churn(engine().modelDir(), pcm);
+            Map<String, Long> rss = churn(RecognizerChurn.class, engine().modelDir().toAbsolutePath().toString(),
+                    pcm.toString(), String.valueOf(CYCLES));
             long streamsCost = rss.get("held") - rss.get("churned");
             long growth = rss.get("churned") - rss.get("warm");
             long bound = Math.max(streamsCost, 512);
@@ -130,7 +131,7 @@ abstract class VoskDecodingContract {
      * A fixed, small heap touched up front ({@code -XX:+AlwaysPreTouch}), the serial collector and the client compiler
      * only: measured, RSS then moves by a few kB across the cycles instead of by up to 20 MB as heap and JIT grow.
      */
-    private static Map<String, Long> churn(Path modelDir, Path pcm) throws IOException, InterruptedException {
+    static Map<String, Long> churn(Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         for (String property : List.of("jna.tmpdir", VoskEngine.LOG_LEVEL_PROPERTY)) {
@@ -138,13 +139,13 @@ abstract class VoskDecodingContract {
                 command.add("-D" + property + "=" + System.getProperty(property));
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RecognizerChurn.class.getName(),
-                modelDir.toAbsolutePath().toString(), pcm.toString(), String.valueOf(CYCLES)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes());
         if (!child.waitFor(120, TimeUnit.SECONDS) || child.exitValue() != 0) {
             child.destroyForcibly();
-            throw new AssertionError("recognizer churn failed:\n" + output);
+            throw new AssertionError(main.getSimpleName() + " failed:\n" + output);
         }
         Map<String, Long> rss = new HashMap<>();
         for (String line : output.split("\n")) {

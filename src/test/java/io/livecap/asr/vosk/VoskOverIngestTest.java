@@ -108,6 +108,25 @@ class VoskOverIngestTest {
         assertBurstsCaptioned(second.get(), b);
     }
 
+    /**
+     * 200 sources that each send part of an utterance and vanish, through the websocket and the session, in a JVM of
+     * its own ({@link IngestChurn}): resident memory may grow by no more than 20 open streams cost.
+     */
+    @Test
+    void sourcesVanishingMidUtteranceFreeTheirRecognizers() throws Exception {
+        short[] part = java.util.Arrays.copyOf(sequence().samples(), 16_000); // 1 s: the first burst, unfinished
+        Path pcm = models.resolve("churn.pcm");
+        RecognizerChurn.writePcm(pcm, part);
+        Map<String, Long> rss = VoskDecodingContract.churn(IngestChurn.class, models.toString(), pcm.toString(), "200");
+        long streamsCost = rss.get("held") - rss.get("churned");
+        long growth = rss.get("churned") - rss.get("warm");
+        long bound = Math.max(streamsCost, 512);
+        System.out.printf("ingest churn: VmRSS after warm-up %d kB, after 200 vanished sources %d kB: grew %d kB"
+                + " (bound %d kB = 20 streams held open)%n", rss.get("warm"), rss.get("churned"), growth, bound);
+        assertTrue(growth <= bound, "resident memory grew by " + growth + " kB over 200 vanished sources, more than "
+                + "20 open streams cost (" + bound + " kB)");
+    }
+
     private interface Step<T> {
         T run() throws Exception;
     }
