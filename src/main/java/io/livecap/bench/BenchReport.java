@@ -126,9 +126,11 @@ public final class BenchReport {
         return md.toString();
     }
 
+    /** The change as a relative one, except for percentages and zeros, where only the difference means anything. */
     private static void row(StringBuilder md, String name, double before, double after, String format) {
-        md.append(f("| %s | " + format + " | " + format + " | %+.1f %% |%n", name, before, after,
-                100 * (after - before) / Math.abs(before)));
+        String change = name.contains("(%)") || before == 0 ? f("%+" + format.substring(1), after - before)
+                : f("%+.1f %%", 100 * (after - before) / Math.abs(before));
+        md.append(f("| %s | " + format + " | " + format + " | %s |%n", name, before, after, change));
     }
 
     private static String machine(RunResult r) {

@@ -181,15 +181,11 @@ public final class LatencyBench {
     private Measured measure(String date, List<StreamRun> runs, EngineBaseline.Result alone,
                              ServerMonitor.Sample idle, List<ServerMonitor.Sample> samples, long startEpochMs) {
         int n = setup.streams();
-        int rate = setup.audio().sampleRate();
         List<Long> partial = new ArrayList<>();
         List<Long> partialLastWords = new ArrayList<>();
         List<Long> finals = new ArrayList<>();
         List<double[]> partialOverTime = new ArrayList<>();
         List<double[]> finalOverTime = new ArrayList<>();
-        List<Double> ptsErrorsMs = new ArrayList<>();
-        List<Long> epochErrorsMs = new ArrayList<>();
-        long ptsErrorTicksMax = 0;
         List<Double> wers = new ArrayList<>();
         StreamLatency first = null;
         for (StreamRun run : runs) {
@@ -210,17 +206,8 @@ public final class LatencyBench {
                 finalOverTime.add(new double[] {(run.sent().sentEpochMs(l.audioMs()) - startEpochMs) / 60_000.0,
                         l.ms()});
             }
-            List<Caption> captions = run.received().stream().filter(CaptionClient.Received::isCaption)
-                    .map(CaptionClient.Received::caption).toList();
-            for (Caption c : captions) {
-                long frame = c.startMs() * rate / 1000;
-                long expected = run.feeder().ptsOf(frame, rate);
-                long error = Math.abs(Math.floorMod(c.startPts() - expected + (1L << 32), 1L << 33) - (1L << 32));
-                ptsErrorTicksMax = Math.max(ptsErrorTicksMax, error);
-                ptsErrorsMs.add(error * 1000.0 / TIMESCALE);
-                epochErrorsMs.add(c.startEpoch() - run.sent().sampleEpochMs(c.startMs()));
-            }
-            String text = String.join(" ", captions.stream().filter(Caption::isFinal).map(Caption::text).toList());
+            String text = String.join(" ", captions(run).stream().filter(Caption::isFinal).map(Caption::text)
+                    .toList());
             wers.add(setup.reference() == null ? Double.NaN : WordErrors.rate(setup.reference(), text));
         }
 
@@ -253,6 +240,50 @@ public final class LatencyBench {
         RunResult.Overhead overhead = overhead(samples, alone, firstFeedEnd);
         RunResult.Realtime realtime = realtime(runs, samples, partialOverTime, finalOverTime);
 
+        MachineUse use = machineUse(idle, samples, startEpochMs);
+
+        RunResult result = new RunResult(date, setup.command(), setup.engine(), setup.label(), setup.engineNote(), n,
+                setup.fileName(), setup.audio().durationSeconds(), setup.staggerMs(), setup.chunkMs(),
+                setup.warmUp(), use.machine(),
+                Distribution.of(partial), Distribution.of(partialLastWords), Distribution.of(finals), engine, added,
+                timing(runs), wers.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), wers,
+                server, overhead, realtime, use.timeline());
+        return new Measured(result, partial, finals, enginePartial, engineFinal);
+    }
+
+    private static List<Caption> captions(StreamRun run) {
+        return run.received().stream().filter(CaptionClient.Received::isCaption)
+                .map(CaptionClient.Received::caption).toList();
+    }
+
+    /** Every caption's start_pts against the pts the feeder gave that sample, start_epoch against its send time. */
+    private RunResult.Timing timing(List<StreamRun> runs) {
+        int rate = setup.audio().sampleRate();
+        List<Double> ptsErrorsMs = new ArrayList<>();
+        List<Long> epochErrorsMs = new ArrayList<>();
+        long ptsErrorTicksMax = 0;
+        for (StreamRun run : runs) {
+            for (Caption c : captions(run)) {
+                long expected = run.feeder().ptsOf(c.startMs() * rate / 1000, rate);
+                // the difference on the 33-bit circle: a caption stamped just across the wrap is not 2^33 off
+                long error = Math.abs(Math.floorMod(c.startPts() - expected + (1L << 32), 1L << 33) - (1L << 32));
+                ptsErrorTicksMax = Math.max(ptsErrorTicksMax, error);
+                ptsErrorsMs.add(error * 1000.0 / TIMESCALE);
+                epochErrorsMs.add(c.startEpoch() - run.sent().sampleEpochMs(c.startMs()));
+            }
+        }
+        return new RunResult.Timing(Distribution.of(ptsErrorsMs), ptsErrorTicksMax, Distribution.of(epochErrorsMs),
+                ptsErrorsMs.size());
+    }
+
+    /** The machine over the run, and the per-second timeline. */
+    private record MachineUse(RunResult.Machine machine, List<RunResult.Point> timeline) {
+    }
+
+    private static MachineUse machineUse(ServerMonitor.Sample idle, List<ServerMonitor.Sample> samples,
+                                         long startEpochMs) {
+        ServerMonitor.Sample last = samples.get(samples.size() - 1);
+        double runSeconds = (last.proc().epochMs() - idle.proc().epochMs()) / 1000.0;
         List<RunResult.Point> timeline = new ArrayList<>();
         double loadSum = 0;
         double othersSum = 0;
@@ -275,16 +306,7 @@ public final class LatencyBench {
         RunResult.Machine machine = new RunResult.Machine(Runtime.getRuntime().availableProcessors(),
                 idle.proc().load1(), last.proc().load1(), round(loadSum / Math.max(1, samples.size() - 1), 2),
                 round(othersSum / runSeconds, 3), round(benchSum / runSeconds, 3));
-
-        RunResult result = new RunResult(date, setup.command(), setup.engine(), setup.label(), setup.engineNote(), n,
-                setup.fileName(), setup.audio().durationSeconds(), setup.staggerMs(), setup.chunkMs(),
-                setup.warmUp(), machine,
-                Distribution.of(partial), Distribution.of(partialLastWords), Distribution.of(finals), engine, added,
-                new RunResult.Timing(Distribution.of(ptsErrorsMs), ptsErrorTicksMax, Distribution.of(epochErrorsMs),
-                        ptsErrorsMs.size()),
-                wers.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), wers, server, overhead,
-                realtime, timeline);
-        return new Measured(result, partial, finals, enginePartial, engineFinal);
+        return new MachineUse(machine, timeline);
     }
 
     /**

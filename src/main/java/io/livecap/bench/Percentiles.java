@@ -25,17 +25,6 @@ final class Percentiles {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
-    /** The fraction of the sample at or below {@code value}: one point of the empirical CDF. */
-    double fractionAtOrBelow(double value) {
-        int below = 0;
-        for (double v : sorted) {
-            if (v <= value) {
-                below++;
-            }
-        }
-        return sorted.isEmpty() ? Double.NaN : (double) below / sorted.size();
-    }
-
     List<Double> sorted() {
         return List.copyOf(sorted);
     }

@@ -38,11 +38,6 @@ record ProcSnapshot(long epochMs, double serverCpuSeconds, long serverRssKb,
                 Double.parseDouble(load[0]), Double.parseDouble(load[1]), Double.parseDouble(load[2]));
     }
 
-    /** Whether the server process is still there to read. */
-    static boolean alive(long pid) {
-        return Files.exists(Path.of("/proc", Long.toString(pid), "stat"));
-    }
-
     /**
      * Which part of a JVM running livecap a thread belongs to, by its name (as /proc keeps it: 15 characters):
      * a stream's session thread runs the engine and the caption chain; Netty's event loops the websockets and

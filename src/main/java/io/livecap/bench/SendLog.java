@@ -36,12 +36,8 @@ final class SendLog {
         return chunk.getValue().sentEpochMs() + (frame - chunk.getKey()) * 1000 / sampleRate;
     }
 
-    long frameAt(long audioMs) {
+    private long frameAt(long audioMs) {
         return audioMs * sampleRate / 1000;
-    }
-
-    int sampleRate() {
-        return sampleRate;
     }
 
     private Map.Entry<Long, Sent> chunk(long frame) {

@@ -94,15 +94,6 @@ final class ServerProcess implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + path);
     }
 
-    Path log() {
-        return log;
-    }
-
-    /** The engine the server says it runs. */
-    String engine() {
-        return engine;
-    }
-
     List<StreamState> streams() throws IOException, InterruptedException {
         JsonNode body = get("/v1/streams");
         List<StreamState> streams = new ArrayList<>();

@@ -25,11 +25,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure caption latency, timing accuracy, WER, CPU and memory: start livecap as a process of",
-                "its own, feed N copies of a speech file in real time through the ingest websocket, subscribe to every",
-                "caption stream, and run the engine alone on the same audio meanwhile (livecap's overhead).",
-                "Writes <out>/<date>-<engine>-<n>.{json,md} and -cdf.png per run, -scaling.{md,png} per sweep.",
-                "See bench/README.md; bench/run wraps this.", ""})
+        description = {"Measure caption latency, timing accuracy, WER, CPU and memory.",
+                "Starts livecap as a process of its own, feeds N copies of a speech file",
+                "in real time through the ingest websocket, subscribes to every caption",
+                "stream, and runs the engine alone on the same audio meanwhile.",
+                "Writes <out>/<date>-<engine>-<n>.{json,md} and -cdf.png per run,",
+                "-scaling.{md,png} per sweep. See bench/README.md; bench/run wraps this.", ""})
 final class BenchCommand implements Callable<Integer> {
 
     /** auto's order, as the server's engine selector has it. */
