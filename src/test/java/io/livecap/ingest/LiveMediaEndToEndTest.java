@@ -8,9 +8,9 @@ import io.livecap.server.Json;
 import io.livecap.server.LivecapNode;
 import io.livecap.testing.SharedAudio;
 import io.livecap.testing.Sox;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import io.livecap.testing.WordErrorRate;
-import io.livecap.config.LivecapConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,9 +45,7 @@ class LiveMediaEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = LivecapNode.start(LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
-                "server.host", "127.0.0.1", "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")),
-                TestEngines.pocketsphinx());
+        node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx());
         reference = SharedAudio.transcript(SharedAudio.LECTURE);
     }
 

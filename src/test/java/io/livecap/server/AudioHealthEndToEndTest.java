@@ -7,6 +7,7 @@ import io.livecap.client.CaptionClient;
 import io.livecap.testing.SharedAudio;
 import io.livecap.testing.Sox;
 import io.livecap.testing.StreamRun;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import io.livecap.testing.WordErrorRate;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +42,7 @@ class AudioHealthEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = LivecapNode.start(LiveCaptioningEndToEndTest.localConfig(), TestEngines.pocketsphinx());
+        node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx());
         reference = SharedAudio.transcript(SharedAudio.LECTURE);
     }
 

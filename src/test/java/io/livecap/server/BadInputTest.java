@@ -8,6 +8,7 @@ import io.livecap.client.CaptionClient;
 import io.livecap.client.IngestClient;
 import io.livecap.testing.SharedAudio;
 import io.livecap.testing.StreamRun;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import io.livecap.testing.WordErrorRate;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +40,7 @@ class BadInputTest {
 
     @BeforeAll
     static void startHealthyStream() throws Exception {
-        node = LivecapNode.start(LiveCaptioningEndToEndTest.localConfig(), TestEngines.pocketsphinx());
+        node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx());
         lecture = WavAudio.read(SharedAudio.file(SharedAudio.LECTURE));
         short[] clip = Arrays.copyOf(lecture.samples(), 12 * 16_000);
         healthy = new StreamRun(node, "healthy", new AudioFeeder().realtime(true));

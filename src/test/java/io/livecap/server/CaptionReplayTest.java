@@ -6,6 +6,7 @@ import io.livecap.client.AudioFeeder;
 import io.livecap.client.CaptionClient;
 import io.livecap.testing.SharedAudio;
 import io.livecap.testing.StreamRun;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class CaptionReplayTest {
     void reconnectingWithFromSeqReplaysTheMissedFinalsThenEos() throws Exception {
         WavAudio lecture = WavAudio.read(SharedAudio.file(SharedAudio.LECTURE));
         short[] clip = Arrays.copyOf(lecture.samples(), 16 * 16_000);
-        try (LivecapNode node = LivecapNode.start(LiveCaptioningEndToEndTest.localConfig(),
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(),
                 TestEngines.pocketsphinx())) {
             StreamRun run = new StreamRun(node, "replay", new AudioFeeder());
             AudioFeeder.Source audio = AudioFeeder.of(clip, 16_000, 1);

@@ -1,6 +1,7 @@
 package io.livecap.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class HttpApiTest {
 
     @Test
     void healthzNamesTheEngineAndUnknownPathsAre404() throws Exception {
-        try (LivecapNode node = LivecapNode.start(LiveCaptioningEndToEndTest.localConfig(),
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(),
                 TestEngines.pocketsphinx())) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + node.port();

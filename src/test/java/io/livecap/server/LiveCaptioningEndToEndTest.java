@@ -5,9 +5,9 @@ import io.livecap.audio.WavAudio;
 import io.livecap.captions.Caption;
 import io.livecap.client.AudioFeeder;
 import io.livecap.client.CaptionClient;
-import io.livecap.config.LivecapConfig;
 import io.livecap.testing.SharedAudio;
 import io.livecap.testing.StreamRun;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import io.livecap.testing.WordErrorRate;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,16 +30,11 @@ class LiveCaptioningEndToEndTest {
     private static final long WRAP_33 = 1L << 33;
     private static final long TICKS_PER_MS = 90;
 
-    static LivecapConfig localConfig() {
-        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
-                "store.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
-    }
-
     @Test
     void pocketsphinxCaptionsTheLectureInRealTimeAcrossThePtsWrap() throws Exception {
         WavAudio lecture = WavAudio.read(SharedAudio.file(SharedAudio.LECTURE));
         String reference = SharedAudio.transcript(SharedAudio.LECTURE);
-        try (LivecapNode node = LivecapNode.start(localConfig(), TestEngines.pocketsphinx())) {
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx())) {
             // the source's clock wraps 25 s into the stream, as MPEG-TS does every 26.5 hours
             AudioFeeder feeder = new AudioFeeder().realtime(true).chunkMs(100).timescale(90_000).ptsBits(33)
                     .ptsStart(WRAP_33 - 25_000 * TICKS_PER_MS);
@@ -61,7 +55,7 @@ class LiveCaptioningEndToEndTest {
         short[] clip = Arrays.copyOf(lecture.samples(), seconds * lecture.sampleRate());
         String reference = String.join(" ", Arrays.asList(SharedAudio.transcript(SharedAudio.LECTURE).split(" "))
                 .subList(0, 44));
-        try (LivecapNode node = LivecapNode.start(localConfig(), TestEngines.sphinx4())) {
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(), TestEngines.sphinx4())) {
             AudioFeeder feeder = new AudioFeeder().realtime(true).timescale(90_000).ptsBits(33)
                     .ptsStart(WRAP_33 - 8_000 * TICKS_PER_MS);
             StreamRun run = new StreamRun(node, "clip", feeder);
@@ -114,7 +108,7 @@ class LiveCaptioningEndToEndTest {
 
     @Test
     void stereo44kFlacThroughFeedIsAcceptedAndConverted() throws Exception {
-        try (LivecapNode node = LivecapNode.start(localConfig(), TestEngines.pocketsphinx());
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx());
              CaptionClient captions = new CaptionClient(node.url("/v1/captions/jfk"))) {
             captions.connect(10_000);
             int exit = io.livecap.cli.Main.commandLine().execute("feed", SharedAudio.file(SharedAudio.JFK).toString(),
@@ -145,7 +139,7 @@ class LiveCaptioningEndToEndTest {
         String reference = "the committee will meet on tuesday to discuss the new budget the president said the"
                 + " government would raise taxes next year students should read the first three chapters before"
                 + " the next lecture";
-        try (LivecapNode node = LivecapNode.start(localConfig(), TestEngines.pocketsphinx())) {
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx())) {
             StreamRun run = new StreamRun(node, "stereo48k", new AudioFeeder().chunkMs(20));
             AudioFeeder.Source audio = AudioFeeder.of(stereo, 48_000, 2);
             run.open(audio).feedAll(audio);

@@ -3,6 +3,7 @@ package io.livecap.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.audio.WavAudio;
 import io.livecap.testing.SharedAudio;
+import io.livecap.testing.TestConfig;
 import io.livecap.testing.TestEngines;
 import io.livecap.testing.WordErrorRate;
 import org.java_websocket.client.WebSocketClient;
@@ -69,7 +70,7 @@ class VoskProtocolTest {
     void voskClientsGetPartialsAndResultsWithWordTimesInSeconds() throws Exception {
         WavAudio lecture = WavAudio.read(SharedAudio.file(SharedAudio.LECTURE));
         short[] clip = Arrays.copyOf(lecture.samples(), 8 * 16_000);
-        try (LivecapNode node = LivecapNode.start(LiveCaptioningEndToEndTest.localConfig(),
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(),
                 TestEngines.pocketsphinx())) {
             VoskClient client = new VoskClient(node.url("/v1/vosk"));
             client.connectBlocking(5, TimeUnit.SECONDS);
