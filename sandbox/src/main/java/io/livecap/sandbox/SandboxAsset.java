@@ -1,0 +1,33 @@
+package io.livecap.sandbox;
+
+import io.livecap.reach.OutputFormat;
+
+import java.time.Instant;
+
+/** A caption asset the vendor added, and the check of its content. Guarded by its region's lock. */
+final class SandboxAsset {
+
+    final String id;
+    final String entryId;
+    final long addedByTask;
+    final Instant createdAt;
+    OutputFormat format;
+    String rawFormat;
+    String language;
+    String label;
+    Integer accuracy;
+    String partnerData;
+    String fileExt;
+    String content;
+    int status;
+    Instant updatedAt;
+    CaptionFileCheck.Result check;
+
+    SandboxAsset(String id, String entryId, long addedByTask, Instant createdAt) {
+        this.id = id;
+        this.entryId = entryId;
+        this.addedByTask = addedByTask;
+        this.createdAt = createdAt;
+        this.updatedAt = createdAt;
+    }
+}

@@ -1,0 +1,39 @@
+package io.livecap.sandbox;
+
+import io.livecap.reach.Secret;
+
+import java.time.Instant;
+
+/**
+ * A scheduled live event and its caption feature. {@code start}/{@code end} are the event's; {@code taskStart}/
+ * {@code taskEnd} the ordered slot, widened by the catalog item's buffers as Kaltura's server does.
+ */
+final class SandboxEvent {
+
+    final long id;
+    final String region;
+    final String entryId;
+    final Instant start;
+    final Instant end;
+    final Instant taskStart;
+    final Instant taskEnd;
+    final Secret mediaKey;
+    final Secret captionToken;
+    final Instant createdAt;
+    SandboxTask task;
+    LiveMedia media;
+
+    SandboxEvent(long id, String region, String entryId, Instant start, Instant end, Instant taskStart,
+                 Instant taskEnd, Instant createdAt) {
+        this.id = id;
+        this.region = region;
+        this.entryId = entryId;
+        this.start = start;
+        this.end = end;
+        this.taskStart = taskStart;
+        this.taskEnd = taskEnd;
+        this.mediaKey = Secret.of(Sandbox.token(24));
+        this.captionToken = Secret.of(Sandbox.token(24));
+        this.createdAt = createdAt;
+    }
+}
