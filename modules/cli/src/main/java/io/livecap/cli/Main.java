@@ -12,8 +12,7 @@ import picocli.CommandLine.Command;
                 "Takes live audio over a websocket, recognises speech as it streams, and pushes timed captions",
                 "(start, start_epoch, start_pts) to caption websocket subscribers.",
                 ""},
-        subcommands = {ServeCommand.class, FeedCommand.class, ListenCommand.class, DemoCommand.class,
-                },
+        subcommands = {ServeCommand.class, FeedCommand.class, ListenCommand.class, DemoCommand.class},
         footer = {"", "Start here:  livecap demo        (a server, a speech sample, live captions; no setup)",
                 "Run:         livecap serve --port 8080",
                 "Protocols and configuration: README.md"})
