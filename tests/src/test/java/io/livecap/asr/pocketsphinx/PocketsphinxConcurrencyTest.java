@@ -1,5 +1,6 @@
 package io.livecap.asr.pocketsphinx;
 
+import io.livecap.testkit.RecordingListener;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.StreamOptions;
 import io.livecap.testkit.WordErrorRate;
@@ -24,8 +25,8 @@ class PocketsphinxConcurrencyTest {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try (PocketsphinxEngine engine = PocketsphinxEngine.load(PocketsphinxEngine.DEFAULT_MODEL)) {
             // both streams exist before either is fed, so they cannot be one decoder taking turns
-            RecordedResults first = new RecordedResults();
-            RecordedResults second = new RecordedResults();
+            RecordingListener first = new RecordingListener();
+            RecordingListener second = new RecordingListener();
             RecognitionStream a = engine.openStream(StreamOptions.of("en-US"), first);
             RecognitionStream b = engine.openStream(StreamOptions.of("en-US"), second);
             CountDownLatch start = new CountDownLatch(2);
@@ -35,7 +36,7 @@ class PocketsphinxConcurrencyTest {
                 decoding.get(); // rethrows a stream's failure
             }
 
-            for (RecordedResults results : List.of(first, second)) {
+            for (RecordingListener results : List.of(first, second)) {
                 double wer = WordErrorRate.of(Lecture.firstSevenSentencesTranscript(), results.finalText());
                 System.out.printf("pocketsphinx two threads: WER %.1f %%%n", wer * 100);
                 assertTrue(wer <= 0.10, "WER " + wer + ": " + results.finalText());

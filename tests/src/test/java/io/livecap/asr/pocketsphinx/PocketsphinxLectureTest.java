@@ -1,5 +1,6 @@
 package io.livecap.asr.pocketsphinx;
 
+import io.livecap.testkit.RecordingListener;
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
@@ -23,7 +24,7 @@ class PocketsphinxLectureTest {
 
     private static PocketsphinxEngine engine;
     private static short[] lecture;
-    private static RecordedResults recorded;
+    private static RecordingListener recorded;
     private static double realTimeFactor;
 
     @BeforeAll
@@ -31,7 +32,7 @@ class PocketsphinxLectureTest {
         Lecture.assumeEngineAvailable();
         lecture = Lecture.samples();
         engine = PocketsphinxEngine.load(PocketsphinxEngine.DEFAULT_MODEL);
-        recorded = new RecordedResults();
+        recorded = new RecordingListener();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
@@ -105,22 +106,22 @@ class PocketsphinxLectureTest {
 
     @Test
     void everyUtterancesPartialsComeBeforeItsFinal() {
-        for (List<RecordedResults.Result> utterance : utterances()) {
-            RecordedResults.Result last = utterance.get(utterance.size() - 1);
+        for (List<RecordingListener.Result> utterance : utterances()) {
+            RecordingListener.Result last = utterance.get(utterance.size() - 1);
             assertTrue(last.isFinal());
             assertTrue(utterance.size() >= 2, "a final without partials before it: " + last.hypothesis().text());
-            assertTrue(utterance.subList(0, utterance.size() - 1).stream().noneMatch(RecordedResults.Result::isFinal));
+            assertTrue(utterance.subList(0, utterance.size() - 1).stream().noneMatch(RecordingListener.Result::isFinal));
         }
     }
 
     @Test
     void partialsComeAtLeastEvery300MsOfAudioWhileAnUtteranceIsOpen() {
         long worstGap = 0;
-        for (List<RecordedResults.Result> utterance : utterances()) {
+        for (List<RecordingListener.Result> utterance : utterances()) {
             Hypothesis fin = utterance.get(utterance.size() - 1).hypothesis();
             // partial.endMs is how much audio had been heard when it was reported
             long previous = fin.startMs();
-            for (RecordedResults.Result partial : utterance.subList(0, utterance.size() - 1)) {
+            for (RecordingListener.Result partial : utterance.subList(0, utterance.size() - 1)) {
                 long at = partial.hypothesis().endMs();
                 if (at > fin.startMs()) {
                     worstGap = Math.max(worstGap, at - previous);
@@ -136,10 +137,10 @@ class PocketsphinxLectureTest {
 
     @Test
     void partialsCarryTheWordsHeardSoFar() {
-        long withWords = recorded.results.stream()
+        long withWords = recorded.results().stream()
                 .filter(r -> !r.isFinal() && !r.hypothesis().isEmpty()).count();
         assertTrue(withWords > recorded.finals().size() * 3L, withWords + " partials with words");
-        for (RecordedResults.Result r : recorded.results) {
+        for (RecordingListener.Result r : recorded.results()) {
             if (!r.isFinal() && !r.hypothesis().isEmpty()) {
                 List<RecognizedWord> words = r.hypothesis().words();
                 assertTrue(words.get(0).startMs() >= 0 && words.get(words.size() - 1).endMs() <= r.hypothesis().endMs(),
@@ -149,10 +150,10 @@ class PocketsphinxLectureTest {
     }
 
     /** Results grouped per utterance: the partials since the previous final, then the final. */
-    private static List<List<RecordedResults.Result>> utterances() {
-        List<List<RecordedResults.Result>> utterances = new ArrayList<>();
-        List<RecordedResults.Result> current = new ArrayList<>();
-        for (RecordedResults.Result r : recorded.results) {
+    private static List<List<RecordingListener.Result>> utterances() {
+        List<List<RecordingListener.Result>> utterances = new ArrayList<>();
+        List<RecordingListener.Result> current = new ArrayList<>();
+        for (RecordingListener.Result r : recorded.results()) {
             current.add(r);
             if (r.isFinal()) {
                 utterances.add(current);

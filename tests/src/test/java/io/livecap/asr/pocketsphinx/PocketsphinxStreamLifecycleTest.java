@@ -1,5 +1,6 @@
 package io.livecap.asr.pocketsphinx;
 
+import io.livecap.testkit.RecordingListener;
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
@@ -27,7 +28,7 @@ class PocketsphinxStreamLifecycleTest {
         Lecture.assumeEngineAvailable();
         // two seconds in, the first sentence is still being spoken
         short[] audio = Arrays.copyOf(Lecture.samples(), 2000 * Lecture.SAMPLES_PER_MS);
-        RecordedResults recorded = new RecordedResults();
+        RecordingListener recorded = new RecordingListener();
         try (PocketsphinxEngine engine = PocketsphinxEngine.load(PocketsphinxEngine.DEFAULT_MODEL)) {
             RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded);
             stream.acceptAudio(audio, audio.length);
@@ -76,12 +77,12 @@ class PocketsphinxStreamLifecycleTest {
         Lecture.assumeEngineAvailable();
         try (PocketsphinxEngine engine = PocketsphinxEngine.load(PocketsphinxEngine.DEFAULT_MODEL)) {
             List<RecognitionStream> open = new ArrayList<>();
-            open.add(engine.openStream(StreamOptions.of("en-US"), new RecordedResults())); // the warm decoder
+            open.add(engine.openStream(StreamOptions.of("en-US"), new RecordingListener())); // the warm decoder
             long heapBefore = NativeHeap.inUseBytes();
             long residentBefore = residentKb();
             long start = System.nanoTime();
             for (int i = 0; i < 3; i++) {
-                open.add(engine.openStream(StreamOptions.of("en-US"), new RecordedResults()));
+                open.add(engine.openStream(StreamOptions.of("en-US"), new RecordingListener()));
             }
             long loadMs = (System.nanoTime() - start) / 1_000_000 / 3;
             long heapMb = (NativeHeap.inUseBytes() - heapBefore) / 3 / (1024 * 1024);
@@ -105,14 +106,14 @@ class PocketsphinxStreamLifecycleTest {
             long afterWarmUp = 0;
             for (int i = 1; i <= 200; i++) {
                 boolean speaks = i % 4 == 0;
-                RecordedResults recorded = new RecordedResults();
+                RecordingListener recorded = new RecordingListener();
                 try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
                     stream.acceptAudio(speaks ? speech : silence, speech.length);
                     if (i % 8 < 4) {
                         stream.finish(); // the others close with their utterance open
                     }
                 }
-                assertEquals(speaks, !recorded.results.isEmpty(), "stream " + i + " reported " + recorded.results);
+                assertEquals(speaks, !recorded.results().isEmpty(), "stream " + i + " reported " + recorded.results());
                 if (i == 50) {
                     afterWarmUp = residentKb();
                 }
@@ -124,7 +125,7 @@ class PocketsphinxStreamLifecycleTest {
             for (int round = 1; round <= 6; round++) {
                 List<RecognitionStream> open = new ArrayList<>();
                 for (int s = 0; s < 3; s++) {
-                    RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), new RecordedResults());
+                    RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), new RecordingListener());
                     stream.acceptAudio(speech, speech.length);
                     open.add(stream);
                 }
@@ -143,7 +144,7 @@ class PocketsphinxStreamLifecycleTest {
     }
 
     private static List<Hypothesis> decode(PocketsphinxEngine engine, short[] audio) {
-        RecordedResults recorded = new RecordedResults();
+        RecordingListener recorded = new RecordingListener();
         try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
             Lecture.feed(stream, audio, 100);
         }

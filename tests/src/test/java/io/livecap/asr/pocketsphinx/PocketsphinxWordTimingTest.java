@@ -1,5 +1,6 @@
 package io.livecap.asr.pocketsphinx;
 
+import io.livecap.testkit.RecordingListener;
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
@@ -64,7 +65,7 @@ class PocketsphinxWordTimingTest {
         short[] first = Arrays.copyOfRange(lecture, 0, 3200 * 16);
         short[] second = Arrays.copyOfRange(lecture, 3800 * 16, 7400 * 16);
         short[] audio = Lecture.concat(first, Lecture.silence(200), second);
-        RecordedResults recorded = new RecordedResults();
+        RecordingListener recorded = new RecordingListener();
         long restartMs = -1;
         try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
             // 10 ms chunks: where the first final arrives is where the decoder started utterance two
@@ -103,8 +104,8 @@ class PocketsphinxWordTimingTest {
         }
     }
 
-    private static RecordedResults decode(short[] audio, int chunkMs) {
-        RecordedResults recorded = new RecordedResults();
+    private static RecordingListener decode(short[] audio, int chunkMs) {
+        RecordingListener recorded = new RecordingListener();
         try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
             Lecture.feed(stream, audio, chunkMs);
         }

@@ -1,5 +1,6 @@
 package io.livecap.asr.sphinx4;
 
+import io.livecap.testkit.RecordingListener;
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
@@ -70,7 +71,7 @@ class Sphinx4StreamTest {
         }
         System.out.printf("sphinx4 lecture clip %.1f s: real-time factor %.2f decoder CPU, %.2f wall, %.2f process CPU"
                         + " (load average %.1f)%n%s%n", clip.length / 16_000.0, clipDecoderRtf, clipWallRtf, clipCpuRtf,
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), clipResults.text());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), clipResults.finalText());
     }
 
     private static void feed(RecognitionStream stream, short[] samples) {
@@ -93,9 +94,9 @@ class Sphinx4StreamTest {
     @Test
     void lectureClipIsRecognisedWithinFifteenPercentWordErrorRate() {
         String reference = reference("the committee will meet", "in the last quarter of the year");
-        double wer = WordErrorRate.of(reference, clipResults.text());
+        double wer = WordErrorRate.of(reference, clipResults.finalText());
         System.out.printf("sphinx4 lecture clip WER %.1f %%%n", wer * 100);
-        assertTrue(wer <= 0.15, "WER " + wer + " for: " + clipResults.text());
+        assertTrue(wer <= 0.15, "WER " + wer + " for: " + clipResults.finalText());
     }
 
     /**
@@ -114,8 +115,8 @@ class Sphinx4StreamTest {
     void everyFinalFollowsPartialsAtMostThreeHundredMsOfAudioApart() {
         List<Hypothesis> partials = new ArrayList<>();
         int finals = 0;
-        for (RecordingListener.Event event : clipResults.events) {
-            if (!event.fin()) {
+        for (RecordingListener.Result event : clipResults.results()) {
+            if (!event.isFinal()) {
                 partials.add(event.hypothesis());
                 continue;
             }
@@ -155,7 +156,7 @@ class Sphinx4StreamTest {
 
     @Test
     void resultsReachTheListenerOnTheFeedingThread() {
-        Set<Thread> threads = clipResults.events.stream().map(RecordingListener.Event::thread).collect(Collectors.toSet());
+        Set<Thread> threads = clipResults.results().stream().map(RecordingListener.Result::thread).collect(Collectors.toSet());
         assertEquals(Set.of(clipFeeder), threads);
     }
 
@@ -210,7 +211,7 @@ class Sphinx4StreamTest {
             try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), results)) {
                 feed(stream, audio);
             }
-            return results.text();
+            return results.finalText();
         };
     }
 

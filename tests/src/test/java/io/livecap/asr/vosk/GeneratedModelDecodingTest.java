@@ -197,6 +197,6 @@ class GeneratedModelDecodingTest extends VoskDecodingContract {
             stream.finish();
         }
         sample.assertRight().accept(transcript);
-        assertThrows(IllegalStateException.class, () -> own.openStream(StreamOptions.of("en-US"), transcript));
+        assertThrows(IllegalStateException.class, () -> transcript.open(own));
     }
 }

@@ -1,25 +1,21 @@
 package io.livecap.asr.vosk;
 
 import io.livecap.asr.Hypothesis;
-import io.livecap.asr.RecognitionListener;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
+import io.livecap.testkit.RecordingListener;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** Everything a stream reported, each report with how much audio had been fed when it came. */
-final class Transcript implements RecognitionListener {
+/** A stream fed in 100 ms chunks, and everything it reported with how much audio had been fed when it came. */
+final class Transcript {
 
     /** 100 ms: small enough that "fed so far" is where a report really came from, to within one chunk. */
     static final int CHUNK_SAMPLES = SpeechEngine.SAMPLE_RATE / 10;
 
-    record Report(boolean isFinal, Hypothesis hypothesis, long fedMs) {
-    }
-
-    private final List<Report> reports = new ArrayList<>();
+    private final RecordingListener recorded = new RecordingListener(this::fedMs);
     private long fedSamples;
 
     /** Opens a stream, feeds all of {@code audio} in 100 ms chunks, finishes and closes it. */
@@ -33,7 +29,7 @@ final class Transcript implements RecognitionListener {
     }
 
     RecognitionStream open(SpeechEngine engine) {
-        return engine.openStream(StreamOptions.of("en-US"), this);
+        return engine.openStream(StreamOptions.of("en-US"), recorded);
     }
 
     /** Feeds samples {@code from} (inclusive) to {@code to} in 100 ms chunks, from a buffer reused for every chunk. */
@@ -47,39 +43,29 @@ final class Transcript implements RecognitionListener {
         }
     }
 
-    @Override
-    public void onPartial(Hypothesis partial) {
-        reports.add(new Report(false, partial, fedMs()));
-    }
-
-    @Override
-    public void onFinal(Hypothesis fin) {
-        reports.add(new Report(true, fin, fedMs()));
-    }
-
     long fedMs() {
         return fedSamples * 1000 / SpeechEngine.SAMPLE_RATE;
     }
 
-    List<Report> reports() {
-        return List.copyOf(reports);
+    List<RecordingListener.Result> reports() {
+        return recorded.results();
     }
 
     List<Hypothesis> finals() {
-        return reports.stream().filter(Report::isFinal).map(Report::hypothesis).toList();
+        return recorded.finals();
     }
 
     List<RecognizedWord> finalWords() {
-        return finals().stream().flatMap(f -> f.words().stream()).toList();
+        return recorded.finalWords();
     }
 
     String finalText() {
-        return String.join(" ", finals().stream().map(Hypothesis::text).toList());
+        return recorded.finalText();
     }
 
     /** How much audio had been fed when a partial first showed {@code count} words; -1 if none ever did. */
     long firstPartialWithWordsMs(int count) {
-        return reports.stream().filter(r -> !r.isFinal() && r.hypothesis().words().size() >= count)
-                .mapToLong(Report::fedMs).findFirst().orElse(-1);
+        return reports().stream().filter(r -> !r.isFinal() && r.hypothesis().words().size() >= count)
+                .mapToLong(RecordingListener.Result::fedMs).findFirst().orElse(-1);
     }
 }

@@ -1,5 +1,6 @@
 package io.livecap.asr.vosk;
 
+import io.livecap.testkit.RecordingListener;
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.RecognizedWord;
@@ -167,7 +168,7 @@ abstract class VoskDecodingContract {
         boolean open = false;
         boolean partialSinceFinal = false;
         long lastReportMs = 0;
-        for (Transcript.Report report : transcript.reports()) {
+        for (RecordingListener.Result report : transcript.reports()) {
             if (open) {
                 long gap = report.fedMs() - lastReportMs;
                 assertTrue(gap <= MAX_PARTIAL_GAP_MS, sample.name() + ": " + gap + " ms of audio without a report "

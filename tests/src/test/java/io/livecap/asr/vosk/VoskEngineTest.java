@@ -63,7 +63,7 @@ class VoskEngineTest {
         Files.writeString(mfcc, Files.readString(mfcc).replace("--num-ceps=23", "--num-ceps=13"));
         try (VoskEngine engine = VoskEngine.load(model)) {
             EngineUnavailableException e = assertThrows(EngineUnavailableException.class,
-                    () -> engine.openStream(StreamOptions.of("en-US"), new Transcript()));
+                    () -> new Transcript().open(engine));
             assertTrue(e.getMessage().contains("could not create a recogniser"), e.getMessage());
         }
     }
