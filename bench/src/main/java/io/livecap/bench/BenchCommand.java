@@ -32,7 +32,6 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer>, ToolCommand {
 
     /** auto's order, as the server's engine selector has it. */
-    private static final List<String> AUTO_ORDER = List.of("vosk", "pocketsphinx", "sphinx4");
 
     @Option(names = "--engine", defaultValue = "auto", split = ",",
             description = "Engines to measure, comma-separated; unavailable ones are skipped with the reason"
@@ -105,8 +104,7 @@ public final class BenchCommand implements Callable<Integer>, ToolCommand {
             throw new IllegalArgumentException("give --file WAV (bench/run finds the shared lecture itself)");
         }
         LivecapConfig config = ServeCommand.load(null, null, null, null);
-        EngineSettings settings = new EngineSettings(Path.of(config.engine().voskModel()),
-                Path.of(config.engine().pocketsphinxModel()));
+        EngineSettings settings = new EngineSettings(config.engine().settings());
         WavAudio audio = WavAudio.read(file);
         Path ref = reference != null ? reference
                 : file.resolveSibling(file.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".txt");
@@ -154,7 +152,8 @@ public final class BenchCommand implements Callable<Integer>, ToolCommand {
 
     /** The engine to run for a name (auto: the first available, as the server picks), or why there is none. */
     private static Optional<EngineProvider> choose(String name, EngineSettings settings, List<String> skipped) {
-        List<String> candidates = name.equals("auto") ? AUTO_ORDER : List.of(name);
+        List<String> candidates = name.equals("auto")
+                ? EngineSelector.providers().stream().map(EngineProvider::name).toList() : List.of(name);
         for (String candidate : candidates) {
             Optional<EngineProvider> provider = EngineSelector.provider(candidate);
             if (provider.isEmpty()) {

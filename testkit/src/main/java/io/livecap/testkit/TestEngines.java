@@ -6,7 +6,6 @@ import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.config.LivecapConfig;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +33,7 @@ public final class TestEngines {
         SpeechEngine engine = LOADED.get(name);
         if (engine == null) {
             LivecapConfig.Engine config = LivecapConfig.defaults().engine();
-            EngineSettings settings = new EngineSettings(Path.of(config.voskModel()),
-                    Path.of(config.pocketsphinxModel()));
+            EngineSettings settings = new EngineSettings(config.settings());
             Optional<EngineProvider> provider = EngineSelector.provider(name);
             assumeTrue(provider.isPresent(), "skipped: engine " + name + " is not built into this tree");
             Optional<String> missing = provider.get().unavailableReason(settings);

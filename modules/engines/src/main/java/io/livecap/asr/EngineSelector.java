@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,8 +17,6 @@ import java.util.ServiceLoader;
  */
 public final class EngineSelector {
 
-    /** Best first. */
-    private static final List<String> AUTO_ORDER = List.of("vosk", "pocketsphinx", "sphinx4");
     private static final Logger log = LoggerFactory.getLogger(EngineSelector.class);
 
     private EngineSelector() {
@@ -29,7 +28,8 @@ public final class EngineSelector {
             return auto(settings);
         }
         EngineProvider provider = provider(wanted).orElseThrow(() -> new EngineUnavailableException(
-                "unknown engine \"" + name + "\"; choose auto, " + String.join(", ", AUTO_ORDER)));
+                "unknown engine \"" + name + "\"; choose auto, "
+                        + String.join(", ", providers().stream().map(EngineProvider::name).toList())));
         Optional<String> missing = provider.unavailableReason(settings);
         if (missing.isPresent()) {
             throw new EngineUnavailableException(wanted + " is unavailable: " + missing.get());
@@ -39,28 +39,27 @@ public final class EngineSelector {
     }
 
     public static Optional<EngineProvider> provider(String name) {
-        for (EngineProvider p : ServiceLoader.load(EngineProvider.class)) {
-            if (p.name().equals(name)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return providers().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Every engine in this build, best first. */
+    public static List<EngineProvider> providers() {
+        List<EngineProvider> all = new ArrayList<>();
+        ServiceLoader.load(EngineProvider.class).forEach(all::add);
+        all.sort(Comparator.comparingInt(EngineProvider::priority).reversed());
+        return all;
     }
 
     private static SpeechEngine auto(EngineSettings settings) {
         List<String> passedOver = new ArrayList<>();
-        for (String name : AUTO_ORDER) {
-            Optional<EngineProvider> provider = provider(name);
-            if (provider.isEmpty()) {
-                continue;
-            }
-            Optional<String> missing = provider.get().unavailableReason(settings);
+        for (EngineProvider provider : providers()) {
+            Optional<String> missing = provider.unavailableReason(settings);
             if (missing.isEmpty()) {
-                log.info("engine: {} (auto{}{})", name, passedOver.isEmpty() ? "" : "; passed over: ",
+                log.info("engine: {} (auto{}{})", provider.name(), passedOver.isEmpty() ? "" : "; passed over: ",
                         String.join("; ", passedOver));
-                return provider.get().load(settings);
+                return provider.load(settings);
             }
-            passedOver.add(name + " - " + missing.get());
+            passedOver.add(provider.name() + " - " + missing.get());
         }
         throw new EngineUnavailableException("no speech engine can run here: " + String.join("; ", passedOver));
     }

@@ -1,5 +1,6 @@
 package io.livecap.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,22 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     public record Server(String host, int port) {
     }
 
-    public record Engine(String name, String voskModel, String pocketsphinxModel) {
+    /**
+     * @param name     auto, or an engine's name
+     * @param settings the rest of the section, for the engines to read ({@code vosk_model}, ...): the engines
+     *                 declare their own settings, so this record lists none of them
+     */
+    public record Engine(String name, Map<String, String> settings) {
+
+        public Engine {
+            settings = Map.copyOf(settings);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Engine of(Map<String, String> section) {
+            Map<String, String> settings = new java.util.TreeMap<>(section);
+            return new Engine(settings.remove("name"), settings);
+        }
     }
 
     public record Captions(String language, int maxChars, int maxLines) {

@@ -30,7 +30,6 @@ import io.livecap.store.JdbcCaptionStore;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,8 +59,7 @@ public final class LivecapNode implements AutoCloseable {
     }
 
     public static LivecapNode start(LivecapConfig config) throws InterruptedException {
-        SpeechEngine engine = EngineSelector.load(config.engine().name(), new EngineSettings(
-                Path.of(config.engine().voskModel()), Path.of(config.engine().pocketsphinxModel())));
+        SpeechEngine engine = EngineSelector.load(config.engine().name(), new EngineSettings(config.engine().settings()));
         return start(config, engine);
     }
 

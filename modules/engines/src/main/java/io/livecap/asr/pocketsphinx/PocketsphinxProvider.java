@@ -5,14 +5,27 @@ import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** Plugs {@link PocketsphinxEngine} into {@link io.livecap.asr.EngineSelector}. */
 public final class PocketsphinxProvider implements EngineProvider {
 
+    private static final String MODEL = "pocketsphinx_model";
+
     @Override
     public String name() {
         return "pocketsphinx";
+    }
+
+    @Override
+    public int priority() {
+        return 200; // fast and installed by apt, but weaker than a Vosk model
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return Map.of(MODEL, PocketsphinxEngine.DEFAULT_MODEL.toString());
     }
 
     @Override
@@ -25,8 +38,7 @@ public final class PocketsphinxProvider implements EngineProvider {
         return PocketsphinxEngine.load(model(settings));
     }
 
-    private static Path model(EngineSettings settings) {
-        Path configured = settings.pocketsphinxModel();
-        return configured == null ? PocketsphinxEngine.DEFAULT_MODEL : configured;
+    private Path model(EngineSettings settings) {
+        return settings.path(this, MODEL);
     }
 }

@@ -15,6 +15,11 @@ public final class Sphinx4Provider implements EngineProvider {
     }
 
     @Override
+    public int priority() {
+        return 100; // always there, the slowest
+    }
+
+    @Override
     public Optional<String> unavailableReason(EngineSettings settings) {
         return Sphinx4Engine.unavailableReason();
     }
