@@ -207,6 +207,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         upgrade(ctx, request, endpoint);
     }
 
+    /** A peer that vanished is not news; anything else reached here is our bug: logged with its stack, then closed. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            log.debug("http {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("http {}: unexpected error, closing", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketEndpoint endpoint) {
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             respond(ctx, request, Reply.error(HttpResponseStatus.UPGRADE_REQUIRED, "this is a websocket endpoint"));

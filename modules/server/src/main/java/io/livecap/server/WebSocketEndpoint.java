@@ -12,6 +12,12 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 
 import java.util.Map;
 
@@ -20,6 +26,8 @@ import java.util.Map;
  * after an error message. Subclasses see whole text and binary messages (fragments are aggregated upstream).
  */
 abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
     protected Channel channel;
     private volatile boolean closing;
@@ -56,6 +64,25 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         } else if (frame instanceof CloseWebSocketFrame close) {
             closing = true;
             ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * A frame Netty could not take (too long, malformed) closes with the fitting status; a peer that vanished is
+     * not news; anything else is our bug, logged once with its stack, and the connection closed with 1011.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            fail("too_big", "message larger than this server takes: " + cause.getMessage(), 1009);
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            fail("bad_frame", cause.getMessage(), 1002);
+        } else if (cause instanceof IOException) {
+            log.debug("websocket {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        } else {
+            log.warn("websocket {}: unexpected error, closing", ctx.channel().remoteAddress(), cause);
+            fail("internal_error", "the server failed on this connection", 1011);
         }
     }
 
