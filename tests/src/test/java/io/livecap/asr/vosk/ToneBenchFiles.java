@@ -13,7 +13,7 @@ import java.util.Random;
  * tone bursts with its transcript. Latency, timing, CPU and memory through livecap are then real libvosk numbers;
  * the WER and the engine's cost are those of a two-word model, not of English.
  *
- * <p>Usage: {@code java -cp target/test-classes:target/livecap.jar io.livecap.asr.vosk.ToneBenchFiles DIR [SECONDS]}
+ * <p>Usage: {@code java -cp tests/target/test-classes:target/livecap.jar io.livecap.asr.vosk.ToneBenchFiles DIR [SECONDS]}
  * writes {@code DIR/model/}, {@code DIR/tones-<SECONDS>s.wav} and {@code .txt} (60 s unless told).
  */
 public final class ToneBenchFiles {
