@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The README's promise, checked on the packaged jar: it runs on its embedded defaults with nothing else. */
 class PackagedJarIT {
 
-    private static final Path JAR = Path.of("..", "target", "livecap.jar");
+    private static final Path JAR = Path.of("target", "livecap.jar");
 
     private record Run(int exit, String out) {
     }
