@@ -90,7 +90,7 @@ public final class Sessions {
                         "stream " + id + " already has a live source (since " + existing.startedAt() + ")");
             }
             created[0] = new StreamSession(id, format, strategy, engine, hub.feed(id), breaker, vocabulary, finishing,
-                    existing, () -> timelineFor(id), hub.store(), new SessionObserver() {
+                    new TimelineKeeping(existing, () -> timelineFor(id), hub.store(), clock), new SessionObserver() {
                 @Override
                 public void onDiscontinuity(io.livecap.timing.Discontinuity jump) {
                     observer.onDiscontinuity(jump);

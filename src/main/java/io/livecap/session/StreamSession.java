@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +89,7 @@ public final class StreamSession {
     private final Thread worker;
     private final List<Discontinuity> discontinuities = new CopyOnWriteArrayList<>();
     private final CaptionStore timelines;
+    private final Clock clock;
     private final Supplier<StreamTimeline> timelineSource;
     private StreamSession predecessor; // dropped once finished, so sessions do not hold a chain of their past
     private volatile StreamTimeline timeline = StreamTimeline.FIRST;
@@ -99,18 +101,16 @@ public final class StreamSession {
     /**
      * @param vocabulary words and phrases the engine should favour (a REACH task's dictionary)
      * @param finishing  applied to every caption before it is stored and sent (e.g. the dictionary's spellings)
-     * @param predecessor the stream's previous session, which may still be finishing its captions: this one waits
-     *                    for it, then continues the timeline where it left it (null: none in this process)
-     * @param timeline    where the stream id's timeline stands once the predecessor has finished
-     * @param timelines   where the session keeps how far it took the timeline
+     * @param keeping    how this source continues the stream id's timeline: it waits for the stream's previous
+     *                   session, which may still be finishing its captions, then goes on where that left it
      */
     public StreamSession(String streamId, StreamStart format, ChannelStrategy strategy, SpeechEngine engine,
                          CaptionFeed feed, LineBreaker breaker, List<String> vocabulary,
-                         UnaryOperator<Caption> finishing, StreamSession predecessor,
-                         Supplier<StreamTimeline> timeline, CaptionStore timelines, SessionObserver observer) {
-        this.predecessor = predecessor;
-        this.timelineSource = timeline;
-        this.timelines = timelines;
+                         UnaryOperator<Caption> finishing, TimelineKeeping keeping, SessionObserver observer) {
+        this.predecessor = keeping.predecessor();
+        this.timelineSource = keeping.timeline();
+        this.timelines = keeping.store();
+        this.clock = keeping.clock();
         this.vocabulary = List.copyOf(vocabulary);
         this.finishing = finishing;
         this.streamId = streamId;
@@ -333,7 +333,7 @@ public final class StreamSession {
 
     private void saveTimeline(CaptionBuilder builder, boolean eventOver) {
         StreamTimeline now = timeline.movedTo(builder.nextUtterance(), builder.lastFinalEndMs(), timing.end());
-        timelines.saveTimeline(streamId, eventOver ? now.endedAt(System.currentTimeMillis()) : now);
+        timelines.saveTimeline(streamId, eventOver ? now.endedAt(clock.millis()) : now);
     }
 
     private void resumeAfter(MediaGap gap) {
