@@ -215,11 +215,6 @@ public final class StreamSession {
         return report;
     }
 
-    /** Which timeline of its stream id this source continues. */
-    public long timelineSession() {
-        return timeline.session();
-    }
-
     private static <T> void remember(List<T> list, T item) {
         list.add(item);
         if (list.size() > 100) {
