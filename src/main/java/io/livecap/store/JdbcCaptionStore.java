@@ -78,11 +78,22 @@ public final class JdbcCaptionStore implements CaptionStore {
 
     @Override
     public void issued(String streamId, long seq) {
-        try (Connection c = db.connection(); PreparedStatement merge = c.prepareStatement(
-                "MERGE INTO stream_seq (stream_id, last_seq) KEY (stream_id) VALUES (?, ?)")) {
-            merge.setString(1, streamId);
-            merge.setLong(2, seq);
-            merge.executeUpdate();
+        // UPDATE, then INSERT if there was no row: portable, unlike H2's MERGE ... KEY
+        try (Connection c = db.connection()) {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE stream_seq SET last_seq = ? WHERE stream_id = ?")) {
+                update.setLong(1, seq);
+                update.setString(2, streamId);
+                if (update.executeUpdate() > 0) {
+                    return;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO stream_seq (stream_id, last_seq) VALUES (?, ?)")) {
+                insert.setString(1, streamId);
+                insert.setLong(2, seq);
+                insert.executeUpdate();
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot note seq " + seq + " of stream " + streamId, e);
         }
@@ -152,7 +163,8 @@ public final class JdbcCaptionStore implements CaptionStore {
 
     @Override
     public void saveTimeline(String streamId, StreamTimeline t) {
-        // UPDATE, then INSERT if there was no row: portable, unlike MERGE or ON CONFLICT
+        // UPDATE, then INSERT if there was no row: portable, unlike MERGE or ON CONFLICT; one session at a time
+        // writes a stream id's rows, so nothing can insert in between
         String update = "UPDATE stream_timeline SET session_no = ?, next_utterance = ?, last_final_end = ?,"
                 + " end_ms = ?, last_arrival_ms = ?, next_pts = ?, timescale = ?, pts_bits = ?, ended_at_ms = ?,"
                 + " updated_at = CURRENT_TIMESTAMP WHERE stream_id = ?";
@@ -167,7 +179,7 @@ public final class JdbcCaptionStore implements CaptionStore {
                 }
             }
             try (PreparedStatement statement = c.prepareStatement(insert)) {
-                bind(statement, streamId, t); // one session at a time writes a stream id's timeline: no race
+                bind(statement, streamId, t);
                 statement.executeUpdate();
             }
         } catch (SQLException e) {
