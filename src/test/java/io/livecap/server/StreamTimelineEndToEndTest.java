@@ -89,6 +89,22 @@ class StreamTimelineEndToEndTest {
         }
     }
 
+    @Test
+    void anEosWithEndEventEndsTheEventWhileAPlainEosDoesNot() throws Exception {
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx())) {
+            AudioFeeder.Source audio = clip();
+            new StreamRun(node, "ends", new AudioFeeder()).open(audio).feedAll(audio);
+            assertFalse(node.sessions().hub().store().timeline("ends").isEnded(), "a source went away, not the event");
+            audio = clip();
+            StreamRun last = new StreamRun(node, "ends", new AudioFeeder()).open(audio);
+            new AudioFeeder().feedChunks(audio, last.source(), false);
+            last.source().sendText("{\"type\":\"eos\",\"end_event\":true}");
+            last.captions().awaitEos(60_000);
+            assertTrue(node.sessions().hub().store().timeline("ends").isEnded());
+            assertEquals(1, node.sessions().hub().store().timeline("ends").session());
+        }
+    }
+
     /** A replay from 0 holds every final once, in seq order, none overlapping another, utterances never going back. */
     static void assertReplayIsOneTimeline(LivecapNode node, String streamId, int finals) throws Exception {
         try (CaptionClient replay = new CaptionClient(node.url("/v1/captions/" + streamId + "?from_seq=0"))) {
