@@ -32,7 +32,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     public record Engine(String name, String voskModel, String pocketsphinxModel) {
     }
 
-    public record Captions(String language, int maxChars, int maxLines) {
+    /** {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions). */
+    public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds) {
     }
 
     public record Audio(String channelStrategy) {
@@ -152,6 +153,9 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
         if (server.port < 0 || server.port > 65535) {
             throw new ConfigException("server.port must be 0-65535, got " + server.port);
+        }
+        if (captions.timelineExpirySeconds < 0) {
+            throw new ConfigException("captions.timeline_expiry_seconds must be >= 0");
         }
         if (captions.maxChars < 8 || captions.maxLines < 1) {
             throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");

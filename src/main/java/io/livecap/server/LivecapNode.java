@@ -75,7 +75,8 @@ public final class LivecapNode implements AutoCloseable {
         CaptionHub hub = new CaptionHub(store);
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker,
-                ChannelStrategy.parse(config.audio().channelStrategy()));
+                ChannelStrategy.parse(config.audio().channelStrategy()),
+                Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics);
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
