@@ -72,6 +72,15 @@ final class WindowMeter {
 
     /** The window's numbers; then starts a new window. */
     WindowLevels finish() {
+        WindowLevels levels = peek();
+        frames = 0;
+        sumL = sumR = sumLL = sumRR = sumLR = 0;
+        peakL = peakR = 0;
+        return levels;
+    }
+
+    /** The numbers of the window so far, which goes on. */
+    WindowLevels peek() {
         double n = Math.max(1, frames);
         double meanL = sumL / n;
         double varL = Math.max(0, sumLL / n - meanL * meanL);
@@ -90,9 +99,6 @@ final class WindowMeter {
                     ? round(power(Math.max(0, varL + varR + 2 * cov) / 4) - power(louder), 10) : null;
             levels = new WindowLevels(left, level(varR, peakR, meanR), correlation, sumVsLouder);
         }
-        frames = 0;
-        sumL = sumR = sumLL = sumRR = sumLR = 0;
-        peakL = peakR = 0;
         return levels;
     }
 
