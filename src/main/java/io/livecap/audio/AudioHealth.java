@@ -59,7 +59,7 @@ public final class AudioHealth {
      * A channel is dead only after this long without signal while the other carried speech: a microphone that
      * waits for its speaker's turn is silent for seconds, and the sum costs a dead channel only 6 dB meanwhile.
      */
-    static final long DEAD_WINDOW_MS = 20_000;
+    public static final long DEAD_WINDOW_MS = 20_000;
     static final int CONFIRM_WINDOWS = 4;
     static final int CANCELLED_CONFIRM_WINDOWS = 2;
     static final int SILENCE_WINDOWS = 20;
@@ -175,22 +175,32 @@ public final class AudioHealth {
         }
         int done = 0;
         while (done < frames) {
+            long windowFill = meter.frames() + pieceMeter.frames();
             int take = (int) Math.min(frames - done,
-                    Math.min(windowFrames - meter.frames(), pieceFrames - pieceMeter.frames()));
+                    Math.min(windowFrames - windowFill, pieceFrames - pieceMeter.frames()));
             int first = done;
-            meter.add(interleaved, done, take);
             done += take;
             long endMs = anchorMs + (anchorFrames + done) * 1000 / sampleRate;
             WindowLevels piece = null;
-            if (channels > 1) {
+            WindowLevels windowSoFar = null;
+            boolean windowDone = windowFill + take == windowFrames;
+            if (channels == 1) {
+                meter.add(interleaved, first, take);
+            } else {
+                // one pass over the samples: the piece is metered alone, then absorbed into its window
                 pieceMeter.add(interleaved, first, take);
-                piece = pieceMeter.frames() == pieceFrames ? pieceMeter.finish() : pieceMeter.peek();
+                piece = pieceMeter.peek();
+                if (pieceMeter.frames() == pieceFrames || windowDone) {
+                    meter.absorb(pieceMeter);
+                } else {
+                    windowSoFar = meter.peekWith(pieceMeter);
+                }
                 wake(piece, endMs);
             }
-            WindowLevels windowSoFar = null;
-            if (meter.frames() == windowFrames) {
+            if (windowDone) {
                 endWindow(endMs);
-            } else if (channels > 1) {
+                windowSoFar = null;
+            } else if (windowSoFar == null && channels > 1) {
                 windowSoFar = meter.peek();
             }
             adviseHold(piece, windowSoFar);
