@@ -33,10 +33,13 @@ import java.util.function.Consumer;
  *     recognisers remove DC themselves.</li>
  * </ul>
  *
- * <p>Hysteresis: a condition other than a dead channel is declared after 2 s of windows showing it (1 s for the cancelling sum) and left after
- * 2 s of windows showing the contrary. Windows that show neither (silence, speech pauses, r between -0.5 and -0.3)
+ * <p>Hysteresis: a condition other than a dead channel is declared after 2 s of windows showing it (1 s for the
+ * cancelling sum) and left after 2 s of windows showing the contrary. Windows that show neither (silence, speech pauses, r between -0.5 and -0.3)
  * neither count nor reset, so pauses cannot make a state flap and a fixed source is back to ok after 2 s of audio.
  * Every change is one {@link HealthEvent}, logged, counted and handed to the listener.
+ *
+ * <p>Decisions apply to audio not yet mixed: a {@link ChannelRepair} holds audio the strategy in force would lose
+ * while a decision is pending ({@link #holdAdvised}), so the words that led to a decision get its repair.
  *
  * <p>{@link #accept} and {@link #effectiveStrategy} belong to the session's thread (the listener is called there);
  * {@link #request} and {@link #snapshot} may be called from any thread.
@@ -264,7 +267,7 @@ public final class AudioHealth {
 
     private void judge(WindowLevels levels, long endMs) {
         Verdict verdict = verdict(levels);
-        if (verdict == Verdict.LEFT_DEAD || verdict == Verdict.RIGHT_DEAD || verdict == Verdict.NORMAL) {
+        if (verdict != Verdict.SILENT && channels > 1) {
             track(levels, verdict, endMs);
         }
         if (verdict == Verdict.LEFT_DEAD) {
