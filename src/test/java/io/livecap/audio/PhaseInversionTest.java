@@ -66,6 +66,21 @@ class PhaseInversionTest {
         }
     }
 
+    /** A stream that ends while audio waits for a decision still hands every sample on, once, at its end. */
+    @Test
+    void audioHeldWhenTheStreamEndsIsHandedOnAtTheEnd() {
+        short[] speech = Stereo.lecture();
+        short[] stereo = Stereo.interleave(speech, Stereo.scaled(speech, -1));
+        HealthRun run = new HealthRun(RATE, 2).feedUntil(stereo, 700 * RATE / 1000);
+        assertTrue(run.repair.heldMs() > 0, "premise: audio is held");
+        assertTrue(run.events.isEmpty(), "premise: not decided yet: " + run.log());
+
+        short[] rest = run.repair.flush();
+
+        assertEquals(0, run.repair.heldMs());
+        assertEquals(700 * RATE / 1000, run.output().length + rest.length, "every frame, once");
+    }
+
     /** A real desk: the inverted channel is also quieter, 0.3 ms late and has its own noise, so nothing is exact. */
     @Test
     void invertedRightChannelOfARealisticFeedIsFoundAndRepaired() {
