@@ -6,7 +6,7 @@ import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
 import io.livecap.audio.AudioHealth;
-import io.livecap.audio.ChannelMixer;
+import io.livecap.audio.ChannelRepair;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.audio.HealthEvent;
 import io.livecap.audio.HealthSnapshot;
@@ -85,7 +85,7 @@ public final class StreamSession {
     private final AtomicLong backlogFrames = new AtomicLong();
     private final TimingMap timing;
     private final AudioHealth health;
-    private final ChannelMixer mixer;
+    private final ChannelRepair repair;
     private final Thread worker;
     private final List<Discontinuity> discontinuities = new CopyOnWriteArrayList<>();
     private final CaptionStore timelines;
@@ -121,7 +121,7 @@ public final class StreamSession {
         this.observer = observer;
         this.timing = new TimingMap(format.sampleRate(), format.timescale(), format.ptsBits());
         this.health = new AudioHealth(streamId, format.sampleRate(), format.channels(), strategy, this::onHealth);
-        this.mixer = new ChannelMixer(format.channels(), format.sampleRate());
+        this.repair = new ChannelRepair(health);
         this.worker = new Thread(this::run, "session-" + streamId);
         this.worker.setDaemon(true);
     }
@@ -268,6 +268,9 @@ public final class StreamSession {
                 Command command = queue.take();
                 if (command instanceof End end) {
                     endReason = end.reason();
+                    short[] held = repair.flush(); // audio still waiting for a repair decision
+                    short[] last = resampler.process(held, held.length);
+                    recognizer.acceptAudio(last, last.length);
                     short[] tail = resampler.flush();
                     recognizer.acceptAudio(tail, tail.length);
                     recognizer.finish();
@@ -353,8 +356,7 @@ public final class StreamSession {
         }
         short[] interleaved = new short[frames * format.channels()];
         ByteBuffer.wrap(chunk.payload()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(interleaved);
-        health.accept(interleaved, frames, chunkStartMs);
-        short[] mono = mixer.mix(interleaved, frames, health.effectiveStrategy());
+        short[] mono = repair.accept(interleaved, frames, chunkStartMs); // may hold or release audio, never reorder
         short[] pcm16k = resampler.process(mono, mono.length);
         recognizer.acceptAudio(pcm16k, pcm16k.length);
         audioMs = timing.durationMs();

@@ -118,7 +118,7 @@ class LiveMediaEndToEndTest {
         CaptionClient captions = pushCompressed("flv-dead-left", "flv", 1000, 32, TestMedia.flvPieces(flv, 5));
         JsonNode event = health(captions).stream().filter(e -> e.path("kind").asText().equals("left_dead"))
                 .findFirst().orElseThrow(() -> new AssertionError("no dead channel: " + health(captions)));
-        assertTrue(event.path("start").asLong() <= SPEECH_ONSET_MS + 3000, event.toString());
+        assertTrue(event.path("start").asLong() <= io.livecap.audio.AudioHealth.DEAD_WINDOW_MS + 1000, event.toString());
         assertEquals("right", event.path("action").asText());
         double wer = WordErrorRate.of(reference, text(captions));
         assertTrue(wer <= 0.12, "WER " + wer + ": " + text(captions));
