@@ -98,7 +98,7 @@ public final class ReachPoller {
                 item.outputFormat() == null ? io.livecap.reach.OutputFormat.SRT : item.outputFormat(), language,
                 task.dictionary(), task.accessKey(),
                 task.status() == TaskStatus.SCHEDULED ? LiveTaskState.SCHEDULED : LiveTaskState.PENDING, false,
-                null, null, null, Set.of());
+                null, null, null, Set.of(), AssetDelivery.NONE);
     }
 
     private static Duration orZero(Duration d) {

@@ -134,7 +134,7 @@ class ReachErrorsAndAccessKeysTest {
         client.updateJob(1000, TaskUpdate.to(TaskStatus.PROCESSING));
 
         CaptionAsset added = client.addCaptionAsset(access, entryId,
-                new NewCaptionAsset(OutputFormat.SRT, "English", "English (livecap)", 91));
+                new NewCaptionAsset(OutputFormat.SRT, "English", "English (livecap)", 91), "livecap:test");
         assertEquals(CaptionAsset.STATUS_QUEUED, added.status());
         assertEquals(entryId, added.entryId());
         String srt = "1\n00:00:01,000 --> 00:00:03,200\nthe committee will meet\n\n"
@@ -165,7 +165,7 @@ class ReachErrorsAndAccessKeysTest {
         client.updateJob(1001, TaskUpdate.to(TaskStatus.SCHEDULED));
         client.updateJob(1001, TaskUpdate.to(TaskStatus.PROCESSING));
         CaptionAsset asset = client.addCaptionAsset(access, task.entryId(),
-                new NewCaptionAsset(OutputFormat.SRT, "English", null, null));
+                new NewCaptionAsset(OutputFormat.SRT, "English", null, null), "livecap:test");
         client.setCaptionContent(access, asset.id(), "1\n00:00:01,000 --> 00:00:01,001\nblink\n");
 
         var validation = sandbox.report().path("regions").get(0).path("tasks").get(1)

@@ -154,8 +154,10 @@ final class SandboxSockets extends WebSocketServer {
         }
         Instant now = clock.instant();
         SandboxTask task = attachment.event().task;
-        task.captions.record(message, now);
-        attachment.region().captionArrived(task, now);
+        CaptionLog.Message recorded = task.captions.record(message, now);
+        if ("caption".equals(recorded.type())) {
+            attachment.region().captionArrived(task, now, recorded.audioAt());
+        }
     }
 
     @Override
