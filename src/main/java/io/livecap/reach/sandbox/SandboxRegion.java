@@ -217,12 +217,13 @@ public final class SandboxRegion {
                 .map(c -> c.status() == null ? "-" : c.status()).toList();
     }
 
-    /** The caption assets added to the task's entry: id, status, whether filled. */
+    /** The caption assets added to the task's entry: id, status, whether filled, partnerData. */
     public synchronized List<String> captionAssets(long taskId) {
         SandboxTask task = task(taskId);
         Instant now = clock.instant();
         return assets.values().stream().filter(a -> a.entryId.equals(task.entryId))
-                .map(a -> a.id + " status " + a.statusAt(now) + (a.content == null ? " empty" : " filled")).toList();
+                .map(a -> a.id + " status " + a.statusAt(now) + (a.content == null ? " empty" : " filled")
+                        + " partnerData " + a.partnerData).toList();
     }
 
     public synchronized List<Long> taskIds() {
