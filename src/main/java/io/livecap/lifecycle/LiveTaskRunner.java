@@ -206,8 +206,11 @@ public final class LiveTaskRunner {
         } catch (ExpiredAccessKeyException e) {
             extend(client, task);
         } catch (TaskNotFoundException e) {
-            log.error("{}: the task vanished from REACH while PROCESSING; captioning on until the cut-off", task);
+            // an answer, not an outage: nobody is left to caption for or to deliver to (and the partner closes the
+            // task's sockets), so captioning stops and the task ends here, unreported: updateJob would not find it
             tasks.audit(task.key(), "vanished", "get answered ENTRY_VENDOR_TASK_NOT_FOUND while PROCESSING");
+            fail(null, task, "the task vanished from REACH (ENTRY_VENDOR_TASK_NOT_FOUND) while PROCESSING;"
+                    + " captions stopped, no caption asset was added");
         }
     }
 
@@ -256,7 +259,8 @@ public final class LiveTaskRunner {
             try {
                 withKey(client, task, t -> client.get(access(t)));
             } catch (TaskNotFoundException e) {
-                fail(client, task, "the task vanished from REACH (ENTRY_VENDOR_TASK_NOT_FOUND) while PROCESSING;"
+                // nothing to report it to: updateJob would answer ENTRY_VENDOR_TASK_NOT_FOUND too
+                fail(null, task, "the task vanished from REACH (ENTRY_VENDOR_TASK_NOT_FOUND) while PROCESSING;"
                         + " its captions went out live until the cut-off, no caption asset was added");
                 return;
             }

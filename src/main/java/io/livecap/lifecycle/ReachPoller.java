@@ -31,6 +31,7 @@ public final class ReachPoller {
     private final List<ReachClient> clients;
     private final LiveTaskRepository tasks;
     private final Map<String, CatalogItem> catalog = new ConcurrentHashMap<>();
+    private final Map<String, String> lastSummary = new ConcurrentHashMap<>();
 
     public ReachPoller(List<ReachClient> clients, LiveTaskRepository tasks) {
         this.clients = List.copyOf(clients);
@@ -80,9 +81,17 @@ public final class ReachPoller {
             }
         }
         int skippedCount = skipped.values().stream().mapToInt(Integer::intValue).sum();
-        // one line per poll however many tasks the partner has: the per-task reasons are at DEBUG
-        log.info("region {}: getJobs listed {} tasks: {} new, {} already ours, {} not ours{}", client.region(),
-                seen.size(), added, known, skippedCount, skipped.isEmpty() ? "" : " " + skipped);
+        // one line per poll however many tasks the partner has (the per-task reasons are at DEBUG); at INFO only
+        // when it says something the previous poll's did not, so a quiet partner is not a line every poll
+        String summary = "region " + client.region() + ": getJobs listed " + seen.size() + " tasks: " + added
+                + " new, " + known + " already ours, " + skippedCount + " not ours"
+                + (skipped.isEmpty() ? "" : " " + skipped);
+        String previous = lastSummary.put(client.region(), summary);
+        if (added > 0 || !summary.equals(previous)) {
+            log.info(summary);
+        } else {
+            log.debug(summary);
+        }
         return added;
     }
 

@@ -185,6 +185,12 @@ class CaptionAssetDeliveryTest {
     }
 
     @Test
+    void theOrdersSourceLanguageDecidesWhateverTheMedia() {
+        // the catalog item's sourceLanguage ("English"); no media language is read, so "Undefined" cannot matter
+        assertEquals("en-US", task.language());
+    }
+
+    @Test
     void anAssetQueuedForTwoSecondsIsReadyOnlyAfterThem() throws Exception {
         us.setAssetProcessing(task.key().id(), AssetProcessing.queuedFor(Duration.ofSeconds(2)));
         long start = System.nanoTime();

@@ -18,7 +18,7 @@ import java.util.Map;
  * GET  /sandbox/report
  * POST /sandbox/cancel?region=us&amp;task=1000
  * POST /sandbox/expire?region=us&amp;task=1000[&amp;at=UNIX_SECONDS]
- * POST /sandbox/fail-extend?region=us&amp;task=1000
+ * POST /sandbox/fail-extend?region=us&amp;task=1000[&amp;times=N]
  * POST /sandbox/pending?region=us&amp;count=1200
  * POST /sandbox/fault?kind=http500|stall&amp;seconds=S[&amp;hold=S]          every call, for a while
  * POST /sandbox/fault?kind=refuse|uncertain&amp;action=caption_captionasset.add[&amp;region=us&amp;task=1000&amp;times=1]
@@ -66,8 +66,9 @@ final class AdminHandler implements HttpHandler {
                         yield "the access key expires at " + at;
                     }
                     case "/sandbox/fail-extend" -> {
-                        region(query).failNextExtend(taskId(query));
-                        yield "the next extendAccessKey fails";
+                        int times = Integer.parseInt(query.getOrDefault("times", "1"));
+                        region(query).failExtends(taskId(query), times);
+                        yield "the next " + times + " extendAccessKey call(s) fail";
                     }
                     case "/sandbox/pending" -> {
                         List<Long> ids = region(query).addPendingTasks(Integer.parseInt(need(query, "count")));

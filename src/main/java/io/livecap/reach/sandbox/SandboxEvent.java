@@ -26,6 +26,8 @@ final class SandboxEvent {
     LiveMedia media;
 
     final OrderedSlot slot;
+    /** When the media stops: one endTimeBuffer past the slot, so audio outlasts what was ordered. */
+    final Instant mediaEnd;
 
     SandboxEvent(long id, String region, String entryId, Instant start, Instant end, OrderedSlot slot,
                  Instant createdAt) {
@@ -37,6 +39,7 @@ final class SandboxEvent {
         this.slot = slot;
         this.taskStart = slot.startDate();
         this.taskEnd = slot.endDate();
+        this.mediaEnd = slot.endDate().plus(slot.endBuffer());
         this.mediaKey = Secret.of(Sandbox.token(24));
         this.captionToken = Secret.of(Sandbox.token(24));
         this.createdAt = createdAt;

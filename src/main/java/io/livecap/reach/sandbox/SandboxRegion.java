@@ -113,6 +113,9 @@ public final class SandboxRegion {
 
     /** Adds {@code count} Live tasks on events starting at {@code start}; returns their ids. */
     public synchronized List<Long> addLiveTasks(int count, Instant start, Duration duration) {
+        // Kaltura's times are whole Unix seconds: the slot the vendor reads is the slot the sandbox judges by
+        start = start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        duration = Duration.ofSeconds(duration.toSeconds());
         List<Long> ids = new ArrayList<>();
         Instant now = clock.instant();
         for (int i = 0; i < count; i++) {
@@ -188,7 +191,12 @@ public final class SandboxRegion {
 
     /** The next {@code extendAccessKey} on this task answers FAILED_EXTEND_ACCESS_KEY. */
     public synchronized void failNextExtend(long taskId) {
-        task(taskId).failNextExtend = true;
+        failExtends(taskId, 1);
+    }
+
+    /** The next {@code times} {@code extendAccessKey} calls on this task answer FAILED_EXTEND_ACCESS_KEY. */
+    public synchronized void failExtends(long taskId, int times) {
+        task(taskId).failExtends = times;
     }
 
     /** Schedules a fault aimed at one action (see {@link ActionFault}). */
@@ -574,8 +582,8 @@ public final class SandboxRegion {
             task.violation(now, "extendAccessKey while " + task.status + ": only a PROCESSING task's key is extended");
             throw ApiError.cannotExtendAccessKey();
         }
-        if (task.failNextExtend) {
-            task.failNextExtend = false;
+        if (task.failExtends > 0) {
+            task.failExtends--;
             throw ApiError.failedExtendAccessKey();
         }
         task.accessKey = grant(task, now);

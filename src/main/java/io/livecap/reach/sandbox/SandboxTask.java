@@ -46,7 +46,7 @@ final class SandboxTask {
     String errDescription;
     String externalTaskId;
     boolean cancelled;
-    boolean failNextExtend;
+    int failExtends;
     private boolean warnedCaptionsOutsideProcessing;
 
     SandboxTask(long id, String entryId, long catalogItemId, SandboxEvent event, Instant createdAt) {
