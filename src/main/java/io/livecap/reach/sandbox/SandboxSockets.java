@@ -62,7 +62,7 @@ final class SandboxSockets extends WebSocketServer {
     }
 
     URI base() {
-        return URI.create("ws://127.0.0.1:" + getPort());
+        return URI.create("ws://localhost:" + getPort()); // a host name, as every Kaltura mediaUrl has
     }
 
     @Override
