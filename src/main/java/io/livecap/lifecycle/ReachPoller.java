@@ -58,6 +58,9 @@ public final class ReachPoller {
         Set<Long> seen = new HashSet<>();
         Map<String, Integer> skipped = new TreeMap<>();
         for (EntryVendorTask task : client.getJobs(TaskStatus.PENDING, TaskStatus.SCHEDULED)) {
+            if (Thread.currentThread().isInterrupted()) {
+                break; // shutting down: the rest waits for the next start
+            }
             if (!seen.add(task.id())) {
                 continue;
             }

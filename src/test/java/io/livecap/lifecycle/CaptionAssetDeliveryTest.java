@@ -218,6 +218,22 @@ class CaptionAssetDeliveryTest {
     }
 
     @Test
+    void aRestartAfterSetContentWaitsForTheSameAssetAndKeepsTheDeadline() throws Exception {
+        us.setAssetProcessing(task.key().id(), AssetProcessing.queuedFor(Duration.ofSeconds(60)));
+        assertInstanceOf(CaptionAssetDelivery.Outcome.Waiting.class,
+                delivery(Duration.ofSeconds(2)).step(stored(), calls));
+        Instant contentSetAt = stored().delivery().contentSetAt();
+        assertNotNull(contentSetAt, "when the content was set is kept durably");
+
+        CaptionAssetDelivery.Outcome outcome = deliver(delivery(Duration.ofSeconds(2)), Duration.ofSeconds(10));
+
+        assertInstanceOf(CaptionAssetDelivery.Outcome.Failed.class, outcome);
+        assertEquals(contentSetAt, stored().delivery().contentSetAt(), "the deadline counts from the first time");
+        assertEquals(1, us.calls("caption_captionasset.add"));
+        assertEquals(1, us.calls("caption_captionasset.setContent"), "not set again after the restart");
+    }
+
+    @Test
     void anAssetNeverReadyFailsAtTheDeadline() throws Exception {
         us.setAssetProcessing(task.key().id(), AssetProcessing.queuedFor(Duration.ofSeconds(60)));
 
