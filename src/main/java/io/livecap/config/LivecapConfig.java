@@ -46,7 +46,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     }
 
     public record Reach(List<ReachEndpoint> endpoints, String appVersion, int pollSeconds, int tickMs,
-                        int keepAliveSeconds, int deliveryGraceSeconds) {
+                        int keepAliveSeconds, int deliveryGraceSeconds, int assetReadySeconds) {
 
         public Reach {
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -126,7 +126,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         List<ReachEndpoint> all = new java.util.ArrayList<>(reach.endpoints());
         all.add(endpoint);
         return new LivecapConfig(server, engine, captions, audio, ingest, store, new Reach(all, reach.appVersion(),
-                reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds()));
+                reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
+                reach.assetReadySeconds()));
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
@@ -150,6 +151,9 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
         if (reach.pollSeconds() < 1 || reach.tickMs() < 50) {
             throw new ConfigException("reach.poll_seconds must be >= 1 and reach.tick_ms >= 50");
+        }
+        if (reach.assetReadySeconds() < 1) {
+            throw new ConfigException("reach.asset_ready_seconds must be >= 1, got " + reach.assetReadySeconds());
         }
         if (server.port < 0 || server.port > 65535) {
             throw new ConfigException("server.port must be 0-65535, got " + server.port);

@@ -100,7 +100,7 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(reach.deliveryGraceSeconds()));
         LiveTaskRunner runner = new LiveTaskRunner(clients, tasks, sessions, hub,
                 new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()),
-                new TranscriptDelivery(store), machine, clock);
+                new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
                 Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);
         lifecycle.start();
