@@ -16,7 +16,7 @@ import io.livecap.reach.sandbox.AssetProcessing;
 import io.livecap.reach.sandbox.ReachSandbox;
 import io.livecap.reach.sandbox.SandboxConfig;
 import io.livecap.reach.sandbox.SandboxRegion;
-import io.livecap.store.CaptionStore;
+import io.livecap.testing.InMemoryCaptionStore;
 import io.livecap.store.Database;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.testing.SharedAudio;
@@ -52,7 +52,7 @@ class CaptionAssetDeliveryTest {
     private ReachClient client;
     private Database db;
     private JdbcLiveTaskRepository tasks;
-    private final List<Caption> finals = new ArrayList<>();
+    private final InMemoryCaptionStore store = new InMemoryCaptionStore();
     private LiveTask task;
     private EntryVendorTask remote;
 
@@ -73,7 +73,7 @@ class CaptionAssetDeliveryTest {
         for (int i = 0; i < 3; i++) {
             long startMs = 2_000 + 3_000L * i;
             long epoch = task.captionsFrom().toEpochMilli() + startMs;
-            finals.add(new Caption(task.streamId(), i + 1, true, i + 1, "caption number " + i,
+            store.append(new Caption(task.streamId(), i + 1, true, i + 1, "caption number " + i,
                     List.of("caption number " + i), startMs, startMs + 2_000, epoch, 90 * startMs,
                     List.of(new CaptionWord("caption", startMs, startMs + 700, 0.9),
                             new CaptionWord("number", startMs + 700, startMs + 1_400, 0.8),
@@ -88,26 +88,6 @@ class CaptionAssetDeliveryTest {
     }
 
     private CaptionAssetDelivery delivery(Duration readyWithin) {
-        CaptionStore store = new CaptionStore() {
-            @Override
-            public void append(Caption fin) {
-                finals.add(fin);
-            }
-
-            @Override
-            public List<Caption> finalsAfter(String streamId, long afterSeq) {
-                return finals.stream().filter(c -> c.streamId().equals(streamId) && c.seq() > afterSeq).toList();
-            }
-
-            @Override
-            public void issued(String streamId, long seq) {
-            }
-
-            @Override
-            public long lastSeq(String streamId) {
-                return finals.size();
-            }
-        };
         return new CaptionAssetDelivery(tasks, new TranscriptDelivery(store), Clock.systemUTC(), readyWithin,
                 Duration.ofMillis(100), Duration.ofMillis(400));
     }
