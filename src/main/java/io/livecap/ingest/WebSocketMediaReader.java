@@ -5,6 +5,7 @@ import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -24,10 +25,14 @@ final class WebSocketMediaReader extends WebSocketClient {
     private final OutputStream sink;
     private volatile String closeReason = "open";
 
-    WebSocketMediaReader(PullSource source, OutputStream sink) {
+    /** {@code tls} checks a wss server's certificate and host name as ffmpeg does for https and rtmps. */
+    WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls) {
         super(source.target(), source.headers());
         this.source = source;
         this.sink = sink;
+        if ("wss".equalsIgnoreCase(source.url().getScheme())) {
+            setSocketFactory(tls.getSocketFactory());
+        }
         setConnectionLostTimeout(30); // pings: a silently dead server ends the connection, and so the pull
     }
 
