@@ -46,6 +46,8 @@ public final class PullDecoder implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Stall detection where the protocol has none of its own (TCP reads for RTMP and HLS). */
     private static final String RW_TIMEOUT_US = "15000000";
+    /** Audio stopped this long ago on an open connection: no longer live. Chunks come every 20-64 ms. */
+    private static final long STALL_MS = 2_000;
     private static final Logger log = LoggerFactory.getLogger(PullDecoder.class);
     /** One thread watches every pull for "no audio for too long" (the pull's own thread is blocked reading). */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -117,9 +119,7 @@ public final class PullDecoder implements AutoCloseable {
         log.info("stream {}: pulling {} ({} ticks/s, pts wrap at 2^{})", streamId, source, source.timescale(),
                 source.ptsBits());
         states.onPullState(streamId, decoder.status);
-        if (!settings.failWithoutAudioAfter().isZero()) {
-            decoder.watch = WATCHDOG.scheduleAtFixedRate(decoder::checkAudioFlows, 250, 250, TimeUnit.MILLISECONDS);
-        }
+        decoder.watch = WATCHDOG.scheduleAtFixedRate(decoder::checkAudioFlows, 250, 250, TimeUnit.MILLISECONDS);
         decoder.supervisor.start();
         return decoder;
     }
@@ -179,7 +179,12 @@ public final class PullDecoder implements AutoCloseable {
 
     private void checkAudioFlows() {
         long silentMs = System.currentTimeMillis() - lastAudioAtMs;
-        if (givenUp == null && !closed && silentMs > settings.failWithoutAudioAfter().toMillis()) {
+        if (status.state() == PullState.LIVE && silentMs > STALL_MS) {
+            // RTMP keeps the connection while the publisher is gone: connected, but no audio is not live
+            setStatus(PullState.CONNECTING, "connected, but no audio for " + STALL_MS / 1000 + " s", null, 0);
+        }
+        Duration giveUpAfter = settings.failWithoutAudioAfter();
+        if (givenUp == null && !closed && !giveUpAfter.isZero() && silentMs > giveUpAfter.toMillis()) {
             String last = status.lastError().isEmpty() ? "" : " (last error: " + status.lastError() + ")";
             givenUp = "no audio for " + settings.failWithoutAudioAfter().toSeconds() + " s" + last;
             closing.countDown();
@@ -187,7 +192,7 @@ public final class PullDecoder implements AutoCloseable {
         }
     }
 
-    private void setStatus(PullState state, String error, Instant nextAttempt, int attempts) {
+    private synchronized void setStatus(PullState state, String error, Instant nextAttempt, int attempts) {
         PullStatus next = new PullStatus(state, status.state() == state ? status.since() : Instant.now(), error,
                 nextAttempt, attempts);
         status = next;
@@ -299,8 +304,8 @@ public final class PullDecoder implements AutoCloseable {
                 }
                 deliver(frame, gapPending);
                 gapPending = false;
-                if (!flowed) {
-                    flowed = true;
+                flowed = true;
+                if (status.state() != PullState.LIVE) {
                     setStatus(PullState.LIVE, "", null, 0);
                 }
             }

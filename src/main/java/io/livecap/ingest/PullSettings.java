@@ -17,7 +17,7 @@ import java.time.Duration;
 public record PullSettings(Backoff backoff, int failAfterAttempts, Duration failWithoutAudioAfter,
                            boolean tlsVerify, Path tlsCaFile) {
 
-    public static final PullSettings DEFAULT = new PullSettings(Backoff.DEFAULT, 3, Duration.ofMinutes(15), true,
+    public static final PullSettings DEFAULT = new PullSettings(Backoff.DEFAULT, 5, Duration.ofMinutes(15), true,
             null);
 
     public PullSettings {

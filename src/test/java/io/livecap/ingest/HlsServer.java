@@ -2,6 +2,11 @@ package io.livecap.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,8 +15,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.KeyStore;
 
-/** Serves an HLS encoder's output directory over HTTP on loopback, as a CDN origin would (JDK HTTP server). */
+/**
+ * Serves an HLS encoder's output directory over HTTP or HTTPS on loopback, as a CDN origin would (JDK HTTP server),
+ * under {@code http(s)://localhost:PORT/}. {@code /moved/X} answers 302 to {@code /X} (a redirecting CDN edge).
+ */
 final class HlsServer implements AutoCloseable {
 
     private final HttpServer http;
@@ -23,7 +32,25 @@ final class HlsServer implements AutoCloseable {
     }
 
     static HlsServer start(Path dir) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16), dir);
+    }
+
+    /** Over HTTPS with {@code certificate}. */
+    static HlsServer startTls(Path dir, TestCertificate certificate) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certificate.pkcs12())) {
+            keys.load(in, TestCertificate.PASSWORD.toCharArray());
+        }
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, TestCertificate.PASSWORD.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(factory.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return serve(https, dir);
+    }
+
+    private static HlsServer serve(HttpServer http, Path dir) {
         HlsServer server = new HlsServer(http, dir);
         http.createContext("/", server::serve);
         http.start();
@@ -31,11 +58,17 @@ final class HlsServer implements AutoCloseable {
     }
 
     String url(String file) {
-        return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + file;
+        return (http instanceof HttpsServer ? "https" : "http") + "://localhost:" + http.getAddress().getPort()
+                + "/" + file;
     }
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestURI().getPath().startsWith("/moved/")) {
+                exchange.getResponseHeaders().set("Location", exchange.getRequestURI().getPath().substring(6));
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
             Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             byte[] body;
             try {
