@@ -93,10 +93,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (session == null) {
                 PullStatus over = context.sessions().finishedPull(stream.group(1)).orElse(null);
                 if (over != null && part.equals("/health") && method == HttpMethod.GET) {
-                    return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", stream.group(1), "pull", over.toJson()));
+                    return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", stream.group(1), "live", false,
+                            "pull", over.toJson()));
                 }
-                return Reply.error(HttpResponseStatus.NOT_FOUND, "no live stream " + stream.group(1)
-                        + (over == null ? "" : "; its pull is " + over));
+                return notLive(stream.group(1), over);
             }
             return switch (part) {
                 case "/health" -> method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, health(session))
@@ -187,6 +187,26 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     + " is pushed, not pulled: its source ends it");
         }
         return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", session.streamId(), "state", "ending"));
+    }
+
+    /**
+     * 404 for a stream that is not live, saying whether it ended ({@code "state":"ended"}, with its last seq and,
+     * for a pull, how the pull ended) or is unknown here ({@code "state":"unknown"}).
+     */
+    private Reply notLive(String id, PullStatus pull) {
+        long lastSeq = context.sessions().hub().store().lastSeq(id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean ended = lastSeq > 0 || pull != null;
+        body.put("error", "no live stream " + id + (ended ? ": it ended" + (lastSeq > 0 ? " (last seq " + lastSeq
+                + "; replay its captions with ?from_seq=0)" : "") : "")
+                + (pull == null ? "" : "; its pull is " + pull));
+        body.put("stream_id", id);
+        body.put("state", ended ? "ended" : "unknown");
+        body.put("last_seq", lastSeq);
+        if (pull != null) {
+            body.put("pull", pull.toJson());
+        }
+        return Reply.json(HttpResponseStatus.NOT_FOUND, body);
     }
 
     private static Reply notAllowed(HttpMethod method, String allowed) {
