@@ -62,6 +62,10 @@ final class HlsServer implements AutoCloseable {
                 + "/" + file;
     }
 
+    int port() {
+        return http.getAddress().getPort();
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (exchange.getRequestURI().getPath().startsWith("/moved/")) {
