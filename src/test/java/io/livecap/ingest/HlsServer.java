@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.KeyStore;
 
 /**
  * Serves an HLS encoder's output directory over HTTP or HTTPS on loopback, as a CDN origin would (JDK HTTP server),
@@ -37,14 +35,7 @@ final class HlsServer implements AutoCloseable {
 
     /** Over HTTPS with {@code certificate}. */
     static HlsServer startTls(Path dir, TestCertificate certificate) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(certificate.pkcs12())) {
-            keys.load(in, TestCertificate.PASSWORD.toCharArray());
-        }
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(keys, TestCertificate.PASSWORD.toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(factory.getKeyManagers(), null, null);
+        SSLContext tls = certificate.serverContext();
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         https.setHttpsConfigurator(new HttpsConfigurator(tls));
         return serve(https, dir);

@@ -118,6 +118,22 @@ class PullDecoderTest {
     }
 
     @Test
+    void secureWebsocketFromLocalhostIsPulledWithItsCertificateChecked() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        int port = LiveEncoder.freePort();
+        TestCertificate certificate = TestCertificate.forLocalhost(dir);
+        RecordingListener heard = new RecordingListener();
+        try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
+                LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()), certificate);
+             PullDecoder decoder = PullDecoder.start("wss-pull", PullSource.of("wss://localhost:" + port + "/media",
+                     KEY), trusting(certificate), heard, (id, s) -> {
+             })) {
+            heard.await("2 s of audio", Duration.ofSeconds(30), h -> h.samples() >= 32_000);
+            assertEquals(PullState.LIVE, decoder.status().state());
+        }
+    }
+
+    @Test
     void websocketWithAWrongKeyIsRefusedAndThePullKeepsRetryingWithoutAudio() throws Exception {
         Path ts = TestMedia.lecture("mpegts", 0);
         int port = LiveEncoder.freePort();

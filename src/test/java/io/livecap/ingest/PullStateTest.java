@@ -141,6 +141,26 @@ class PullStateTest {
     }
 
     @Test
+    void aWebsocketWhoseHandshakeIsAnswered404FailsWith404() throws Exception {
+        try (HlsServer server = HlsServer.start(Files.createDirectories(dir.resolve("nothing")))) {
+            failedWith(PullSource.of("ws://localhost:" + server.port() + "/media/ev1", "media-key"), QUICK, "404",
+                    Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aSecureWebsocketWhoseCertificateIsNotTrustedFails() throws Exception {
+        TestCertificate certificate = TestCertificate.forLocalhost(dir);
+        int port = LiveEncoder.freePort();
+        Path ts = TestMedia.lecture("mpegts", 0);
+        try (WebSocketMediaServer ignored = WebSocketMediaServer.start(port, "media-key",
+                LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", dir.resolve("enc.log")), certificate)) {
+            failedWith(PullSource.of("wss://localhost:" + port + "/media", "media-key"), QUICK, "certif",
+                    Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
     void stoppingAPullEndsIt() throws Exception {
         States states = new States();
         PullDecoder decoder = PullDecoder.start("stopped", PullSource.of("srt://localhost:" + LiveEncoder.freePort()

@@ -25,6 +25,20 @@ record TestCertificate(Path certPem, Path keyPem, Path pkcs12) {
         return new TestCertificate(cert, key, p12);
     }
 
+    /** A server-side TLS context presenting this certificate. */
+    javax.net.ssl.SSLContext serverContext() throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(pkcs12)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, PASSWORD.toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(factory.getKeyManagers(), null, null);
+        return tls;
+    }
+
     private static void run(List<String> command) throws IOException, InterruptedException {
         Process openssl = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(openssl.getInputStream().readAllBytes());
