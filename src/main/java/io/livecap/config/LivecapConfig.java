@@ -39,7 +39,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     public record Audio(String channelStrategy) {
     }
 
-    public record Ingest(int maxChunkBytes) {
+    public record Ingest(int maxChunkBytes, int pullRetryFirstMs, int pullRetryMaxMs, int pullFailAfterAttempts,
+                         int pullFailWithoutAudioSeconds, boolean tlsVerify, String tlsCaFile) {
     }
 
     public record Store(String url) {

@@ -4,6 +4,8 @@ import io.livecap.captions.Dictionary;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.MediaKeyPlacement;
 import io.livecap.ingest.PullSource;
+import io.livecap.ingest.PullState;
+import io.livecap.ingest.PullStatus;
 import io.livecap.reach.CaptionAsset;
 import io.livecap.reach.EntryVendorTask;
 import io.livecap.reach.ExpiredAccessKeyException;
@@ -184,7 +186,9 @@ public final class LiveTaskRunner {
             source = source.withKeyPlacement(MediaKeyPlacement.BEARER_HEADER);
         }
         Dictionary dictionary = Dictionary.parse(task.dictionary());
-        sessions.openPull(task.streamId(), source, task.language(), null, dictionary.terms(), dictionary::correct);
+        TaskKey key = task.key();
+        sessions.openPull(task.streamId(), source, task.language(), null, dictionary.terms(), dictionary::correct,
+                (id, status) -> auditPull(key, status));
         uplink.open(task, hub.feed(task.streamId()), feature.captionUrl(), feature.captionToken(), task.cutoffAt());
     }
 
@@ -300,6 +304,18 @@ public final class LiveTaskRunner {
         Metrics.counter("livecap.reach.alerts", "kind", kind).increment();
         log.error("ALERT {}: {}", task, message);
         tasks.audit(task.key(), "alert_" + kind, message);
+    }
+
+    /** The media pull's states reach the audit trail (one record per change, not per retry); failed is an alert. */
+    private void auditPull(TaskKey key, PullStatus status) {
+        if (status.state() == PullState.RETRYING && status.attempts() > 1) {
+            return;
+        }
+        tasks.audit(key, "media_" + status.state().wireName(), status.toString());
+        if (status.state() == PullState.FAILED) {
+            Metrics.counter("livecap.reach.alerts", "kind", "media_failed").increment();
+            log.error("ALERT task {}: media pull failed: {}", key, status.lastError());
+        }
     }
 
     private void alert(LiveTask task, Instant now) {

@@ -7,7 +7,11 @@ import io.livecap.captions.LineBreaker;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.DecodedAudioListener;
 import io.livecap.ingest.IngestError;
+import io.livecap.ingest.PullDecoder;
+import io.livecap.ingest.PullSettings;
 import io.livecap.ingest.PullSource;
+import io.livecap.ingest.PullStateListener;
+import io.livecap.ingest.PullStatus;
 import io.livecap.ingest.StreamStart;
 
 import io.livecap.timing.StreamTimeline;
@@ -48,6 +52,15 @@ public final class Sessions {
     private final Map<String, PullStream> pulls = new ConcurrentHashMap<>();
     private final Duration timelineExpiry;
     private final Clock clock;
+    private volatile PullSettings pullSettings = PullSettings.DEFAULT;
+    /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
+    private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, PullStatus> eldest) {
+                    return size() > 1000;
+                }
+            });
 
     public Sessions(SpeechEngine engine, CaptionHub hub, LineBreaker breaker, ChannelStrategy defaultStrategy) {
         this(engine, hub, breaker, defaultStrategy, DEFAULT_TIMELINE_EXPIRY, Clock.systemUTC());
@@ -119,6 +132,11 @@ public final class Sessions {
         return created[0];
     }
 
+    /** How pulls retry, give up and check TLS (the server's {@code ingest.pull_*} and {@code ingest.tls_*}). */
+    public void usePullSettings(PullSettings settings) {
+        this.pullSettings = settings;
+    }
+
     /** Starts a session that pulls {@code source}; it runs until {@link #stopPull} or shutdown. */
     public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy) {
         return openPull(streamId, source, language, strategy, List.of(), UnaryOperator.identity());
@@ -130,6 +148,17 @@ public final class Sessions {
      */
     public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy,
                                List<String> vocabulary, UnaryOperator<Caption> finishing) {
+        return openPull(streamId, source, language, strategy, vocabulary, finishing, (id, status) -> {
+        });
+    }
+
+    /** As above; {@code states} hears every change of the pull's state (a REACH task's audit trail). */
+    public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy,
+                               List<String> vocabulary, UnaryOperator<Caption> finishing, PullStateListener states) {
+        String refusal = PullDecoder.refusal(source);
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
         StreamStart format = new StreamStart(StreamStart.PCM, DecodedAudioListener.SAMPLE_RATE,
                 DecodedAudioListener.CHANNELS, source.timescale(), source.ptsBits(), language, strategy);
         StreamSession session = open(streamId, format, strategy == null ? defaultStrategy : strategy, vocabulary,
@@ -147,7 +176,19 @@ public final class Sessions {
                         }
                     }
                 });
-        PullStream pull = new PullStream(session, source);
+        PullStream pull;
+        try {
+            finishedPulls.remove(streamId);
+            pull = new PullStream(session, source, pullSettings, (id, status) -> {
+                if (status.state().isFinal()) {
+                    finishedPulls.put(id, status);
+                }
+                states.onPullState(id, status);
+            });
+        } catch (RuntimeException e) {
+            session.end("pull could not start: " + e.getMessage());
+            throw e;
+        }
         pulls.put(streamId, pull);
         return pull;
     }
@@ -193,6 +234,23 @@ public final class Sessions {
 
     public boolean isPulled(String streamId) {
         return pulls.containsKey(streamId);
+    }
+
+    /** The last state of a pull that is over (failed or ended), while remembered. */
+    public Optional<PullStatus> finishedPull(String streamId) {
+        return Optional.ofNullable(finishedPulls.get(streamId));
+    }
+
+    /** Every remembered pull that is over, by stream id. */
+    public Map<String, PullStatus> finishedPulls() {
+        synchronized (finishedPulls) {
+            return Map.copyOf(finishedPulls);
+        }
+    }
+
+    /** The pull feeding {@code streamId}, if it is pulled. */
+    public Optional<PullStream> pull(String streamId) {
+        return Optional.ofNullable(pulls.get(streamId));
     }
 
     public Optional<StreamSession> get(String streamId) {

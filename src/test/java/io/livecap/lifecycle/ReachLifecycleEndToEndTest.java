@@ -90,6 +90,9 @@ class ReachLifecycleEndToEndTest {
                         us.warnings(full).toString());
                 assertTrue(tasks.auditTrail(new TaskKey("us", full)).stream()
                         .anyMatch(a -> a.startsWith("key_extended")), "the expired access key was extended");
+                assertTrue(tasks.auditTrail(new TaskKey("us", full)).stream()
+                        .anyMatch(a -> a.startsWith("media_live")), "the media pull's state is audited: "
+                        + tasks.auditTrail(new TaskKey("us", full)));
                 assertTrue(captionCount(sandbox, full) > beforeExpiry, "captions went on after the key expired");
 
                 JsonNode report = taskReport(sandbox, full);
