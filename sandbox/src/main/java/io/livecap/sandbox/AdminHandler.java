@@ -18,9 +18,14 @@ import java.util.Map;
  * GET  /sandbox/report
  * POST /sandbox/cancel?region=us&amp;task=1000
  * POST /sandbox/expire?region=us&amp;task=1000[&amp;at=UNIX_SECONDS]
- * POST /sandbox/fail-extend?region=us&amp;task=1000
+ * POST /sandbox/fail-extend?region=us&amp;task=1000[&amp;times=N]
  * POST /sandbox/pending?region=us&amp;count=1200
- * POST /sandbox/fault?kind=http500|stall&amp;seconds=S[&amp;hold=S]
+ * POST /sandbox/fault?kind=http500|stall&amp;seconds=S[&amp;hold=S]          every call, for a while
+ * POST /sandbox/fault?kind=refuse|uncertain&amp;action=caption_captionasset.add[&amp;region=us&amp;task=1000&amp;times=1]
+ *                                                     the next calls of one action (uncertain: done, then HTTP 500)
+ * POST /sandbox/assets?queued=S[&amp;outcome=ready|error&amp;region=us&amp;task=1000]
+ *                                                     assets stay QUEUED S seconds after setContent, then READY/ERROR
+ * POST /sandbox/foreign?region=us&amp;count=1200          PENDING VOD caption tasks: not a Live vendor's
  * POST /sandbox/region?name=eu
  * </pre>
  */
@@ -61,14 +66,27 @@ final class AdminHandler implements HttpHandler {
                         yield "the access key expires at " + at;
                     }
                     case "/sandbox/fail-extend" -> {
-                        region(query).failNextExtend(taskId(query));
-                        yield "the next extendAccessKey fails";
+                        int times = Integer.parseInt(query.getOrDefault("times", "1"));
+                        region(query).failExtends(taskId(query), times);
+                        yield "the next " + times + " extendAccessKey call(s) fail";
                     }
                     case "/sandbox/pending" -> {
                         List<Long> ids = region(query).addPendingTasks(Integer.parseInt(need(query, "count")));
                         yield "added " + ids.size() + " pending tasks";
                     }
                     case "/sandbox/fault" -> {
+                        if (query.containsKey("action")) {
+                            ActionFault.Kind kind = switch (need(query, "kind")) {
+                                case "refuse", "http500" -> ActionFault.Kind.REFUSE;
+                                case "uncertain" -> ActionFault.Kind.UNCERTAIN;
+                                default -> throw new IllegalArgumentException(
+                                        "an aimed fault's kind is refuse or uncertain");
+                            };
+                            Long task = query.containsKey("task") ? taskId(query) : null;
+                            region(query).injectFault(new ActionFault(kind, query.get("action"), task,
+                                    Integer.parseInt(query.getOrDefault("times", "1"))));
+                            yield "fault aimed at " + query.get("action");
+                        }
                         Duration length = Duration.ofMillis(Math.round(Double.parseDouble(need(query, "seconds")) * 1000));
                         Fault fault = switch (need(query, "kind")) {
                             case "http500" -> Fault.http500(length);
@@ -78,6 +96,20 @@ final class AdminHandler implements HttpHandler {
                         };
                         sandbox.injectFaults(fault);
                         yield "fault scheduled";
+                    }
+                    case "/sandbox/assets" -> {
+                        Duration queued = Duration.ofMillis(Math.round(Double.parseDouble(need(query, "queued")) * 1000));
+                        String outcome = query.getOrDefault("outcome", "ready");
+                        if (!outcome.equals("ready") && !outcome.equals("error")) {
+                            throw new IllegalArgumentException("outcome must be ready or error");
+                        }
+                        Long task = query.containsKey("task") ? taskId(query) : null;
+                        region(query).setAssetProcessing(task, new AssetProcessing(queued, outcome.equals("error")));
+                        yield "caption assets stay QUEUED " + queued.toMillis() + " ms, then " + outcome.toUpperCase();
+                    }
+                    case "/sandbox/foreign" -> {
+                        List<Long> ids = region(query).addForeignTasks(Integer.parseInt(need(query, "count")));
+                        yield "added " + ids.size() + " foreign (VOD) tasks";
                     }
                     case "/sandbox/region" -> {
                         SandboxRegion region = sandbox.addRegion(need(query, "name"));

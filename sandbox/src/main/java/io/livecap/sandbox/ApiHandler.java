@@ -61,9 +61,16 @@ final class ApiHandler implements HttpHandler {
                 send(exchange, 500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>");
                 return;
             }
+            Optional<ActionFault.Kind> aimed = region.get().actionFault(service, action, request);
+            if (aimed.isPresent() && aimed.get() == ActionFault.Kind.REFUSE) {
+                log.debug("sandbox {} {}.{}: injected HTTP 500, not carried out", parts[1], service, action);
+                send(exchange, 500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>");
+                return;
+            }
+            boolean uncertain = aimed.isPresent();
             JsonNode answer;
             try {
-                answer = region.get().handle(service, action, request);
+                answer = region.get().handle(service, action, request, fault.isPresent() || uncertain);
                 log.debug("sandbox {} {}.{}: ok", parts[1], service, action);
             } catch (ApiError error) {
                 answer = error.toJson();
@@ -71,6 +78,11 @@ final class ApiHandler implements HttpHandler {
             } catch (RuntimeException e) {
                 log.error("sandbox {} {}.{}: failed", parts[1], service, action, e);
                 send(exchange, 500, "text/plain", "the sandbox failed on this call: " + e.getClass().getSimpleName());
+                return;
+            }
+            if (uncertain) {
+                log.debug("sandbox {} {}.{}: carried out, then answered HTTP 500", parts[1], service, action);
+                send(exchange, 500, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>");
                 return;
             }
             if (fault.isPresent()) {

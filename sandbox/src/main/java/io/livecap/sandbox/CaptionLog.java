@@ -17,7 +17,7 @@ import java.util.TreeSet;
 final class CaptionLog {
 
     /** One message as it arrived. {@code seq} is null when the message had none (or was not JSON). */
-    record Message(Instant receivedAt, Long seq, boolean isFinal, String type, String text) {
+    record Message(Instant receivedAt, Long seq, boolean isFinal, String type, String text, Instant audioAt) {
     }
 
     private final List<Message> messages = new ArrayList<>();
@@ -46,10 +46,13 @@ final class CaptionLog {
             } else if (seq == null) {
                 malformed++;
             }
-            message = new Message(at, seq, json.path("final").asBoolean(false), type, json.path("text").asText(""));
+            Instant audioAt = json.path("start_epoch").canConvertToLong()
+                    ? Instant.ofEpochMilli(json.get("start_epoch").asLong()) : null;
+            message = new Message(at, seq, json.path("final").asBoolean(false), type, json.path("text").asText(""),
+                    audioAt);
         } catch (Exception e) {
             malformed++;
-            message = new Message(at, null, false, "malformed", "");
+            message = new Message(at, null, false, "malformed", "", null);
         }
         messages.add(message);
         notifyAll();
@@ -58,7 +61,7 @@ final class CaptionLog {
 
     synchronized void malformedBinary(Instant at) {
         malformed++;
-        messages.add(new Message(at, null, false, "binary", ""));
+        messages.add(new Message(at, null, false, "binary", "", null));
         notifyAll();
     }
 

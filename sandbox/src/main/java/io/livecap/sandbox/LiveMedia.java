@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One event's live media on its {@code mediaUrl}: while the event is on and someone is watching, an ffmpeg
  * broadcasts the sample in real time to every viewer; nobody watching, nothing runs. A viewer who connects before
- * the start waits for it; at the end every viewer is closed (1000).
+ * the start waits for it; at the end every viewer is closed (1000). The broadcast runs from the event's start and
+ * overruns the ordered slot by one more {@code endTimeBuffer} ({@link SandboxEvent#mediaEnd}), as a live event
+ * that runs late does: a vendor that captions past the slot's end is caught doing it.
  */
 final class LiveMedia {
 
@@ -43,13 +45,13 @@ final class LiveMedia {
         this.source = source;
         this.timer = timer;
         this.clock = clock;
-        long untilEnd = Duration.between(clock.instant(), event.end).toMillis();
+        long untilEnd = Duration.between(clock.instant(), event.mediaEnd).toMillis();
         timer.schedule(() -> end(1000, "the event has ended"), Math.max(0, untilEnd), TimeUnit.MILLISECONDS);
     }
 
     synchronized void join(WebSocket viewer) {
         Instant now = clock.instant();
-        if (ended || !now.isBefore(event.end)) {
+        if (ended || !now.isBefore(event.mediaEnd)) {
             viewer.close(1000, "the event has ended");
             return;
         }
@@ -97,7 +99,7 @@ final class LiveMedia {
         }
         // the timer may fire a few ms early: never play from before the start
         Duration into = now.isBefore(event.start) ? Duration.ZERO : Duration.between(event.start, now);
-        Duration remaining = Duration.between(event.start.plus(into), event.end);
+        Duration remaining = Duration.between(event.start.plus(into), event.mediaEnd);
         try {
             Process started = source.process(into, remaining).start();
             process = started;
@@ -154,7 +156,7 @@ final class LiveMedia {
         }
         process = null;
         Instant now = clock.instant();
-        if (!ended && !viewers.isEmpty() && now.plus(RESTART_DELAY).isBefore(event.end)) {
+        if (!ended && !viewers.isEmpty() && now.plus(RESTART_DELAY).isBefore(event.mediaEnd)) {
             log.warn("sandbox {} event {}: ffmpeg stopped early (exit {}); restarting", event.region, event.id,
                     exited.isAlive() ? "?" : String.valueOf(exited.exitValue()));
             startScheduled = true;

@@ -20,6 +20,9 @@ final class SandboxAsset {
     String fileExt;
     String content;
     int status;
+    /** When a QUEUED asset with content turns {@link #outcome}; null while it has no content. */
+    Instant settlesAt;
+    int outcome = 2;
     Instant updatedAt;
     CaptionFileCheck.Result check;
 
@@ -29,5 +32,14 @@ final class SandboxAsset {
         this.addedByTask = addedByTask;
         this.createdAt = createdAt;
         this.updatedAt = createdAt;
+    }
+
+    /** The status at {@code now}: a filled asset's conversion finishes at {@code settlesAt}. */
+    int statusAt(Instant now) {
+        if (settlesAt != null && status == 0 && !now.isBefore(settlesAt)) {
+            status = outcome;
+            updatedAt = settlesAt;
+        }
+        return status;
     }
 }

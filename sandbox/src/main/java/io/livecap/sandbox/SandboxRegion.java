@@ -3,6 +3,7 @@ package io.livecap.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.livecap.reach.OrderedSlot;
 import io.livecap.reach.OutputFormat;
 import io.livecap.reach.Secret;
 import io.livecap.reach.ServiceFeature;
@@ -69,6 +70,11 @@ public final class SandboxRegion {
     private final List<SandboxTask.Note> violations = new ArrayList<>();
     private final Set<String> warnings = new LinkedHashSet<>();
     private final Consumer<SandboxEvent> onCancel;
+    private final List<ActionFault> actionFaultList = new ArrayList<>();
+    private final List<int[]> actionFaults = new ArrayList<>();
+    private final Map<String, Integer> actionFaultsServed = new TreeMap<>();
+    private final Map<Long, AssetProcessing> processingByTask = new HashMap<>();
+    private AssetProcessing defaultProcessing = AssetProcessing.IMMEDIATE;
     private long nextTaskId;
     private long nextEventId = 5001;
     private long nextEntry = 1;
@@ -107,17 +113,37 @@ public final class SandboxRegion {
 
     /** Adds {@code count} Live tasks on events starting at {@code start}; returns their ids. */
     public synchronized List<Long> addLiveTasks(int count, Instant start, Duration duration) {
+        // Kaltura's times are whole Unix seconds: the slot the vendor reads is the slot the sandbox judges by
+        start = start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        duration = Duration.ofSeconds(duration.toSeconds());
         List<Long> ids = new ArrayList<>();
         Instant now = clock.instant();
         for (int i = 0; i < count; i++) {
             String entryId = String.format(Locale.ROOT, "1_sbx%05d", nextEntry++);
             Instant end = start.plus(duration);
             SandboxEvent event = new SandboxEvent(nextEventId++, name, entryId, start, end,
-                    start.minus(config.startTimeBuffer()), end.plus(config.endTimeBuffer()), now);
+                    OrderedSlot.forEvent(start, end, config.startTimeBuffer(), config.endTimeBuffer()), now);
             SandboxTask task = new SandboxTask(nextTaskId++, entryId, CATALOG_ITEM_ID, event, now);
             event.task = task;
             task.accessKey = grant(task, now);
             events.put(event.id, event);
+            tasks.put(task.id, task);
+            ids.add(task.id);
+        }
+        return ids;
+    }
+
+    /**
+     * Adds {@code count} PENDING machine caption tasks for VOD entries: another workflow's tasks, which a Live
+     * vendor sees in {@code getJobs} and must leave alone.
+     */
+    public synchronized List<Long> addForeignTasks(int count) {
+        List<Long> ids = new ArrayList<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < count; i++) {
+            String entryId = String.format(Locale.ROOT, "0_vod%05d", nextEntry++);
+            SandboxTask task = new SandboxTask(nextTaskId++, entryId, CATALOG_ITEM_ID + 1, null, now);
+            task.accessKey = grant(task, now);
             tasks.put(task.id, task);
             ids.add(task.id);
         }
@@ -140,14 +166,17 @@ public final class SandboxRegion {
             Instant now = clock.instant();
             task.cancelled = true;
             task.updatedAt = now;
-            boolean refunded = Duration.between(now, task.startDate()).compareTo(config.minimalRefundTime()) >= 0;
+            boolean refunded = task.foreign
+                    || now.isBefore(task.event.slot.refundDeadline(config.minimalRefundTime()));
             task.history.add(new SandboxTask.Change("CANCELLED", now, "partner", refunded
                     ? "cancelled before the refund deadline"
                     : "cancelled after the refund deadline (minimalRefundTime " + config.minimalRefundTime().toSeconds()
                     + " s before the slot): the customer pays"));
             event = task.event;
         }
-        onCancel.accept(event);
+        if (event != null) {
+            onCancel.accept(event);
+        }
     }
 
     /** The task's current access key expires now: calls with it answer the expired-KS error. */
@@ -162,7 +191,47 @@ public final class SandboxRegion {
 
     /** The next {@code extendAccessKey} on this task answers FAILED_EXTEND_ACCESS_KEY. */
     public synchronized void failNextExtend(long taskId) {
-        task(taskId).failNextExtend = true;
+        failExtends(taskId, 1);
+    }
+
+    /** The next {@code times} {@code extendAccessKey} calls on this task answer FAILED_EXTEND_ACCESS_KEY. */
+    public synchronized void failExtends(long taskId, int times) {
+        task(taskId).failExtends = times;
+    }
+
+    /** Schedules a fault aimed at one action (see {@link ActionFault}). */
+    public synchronized void injectFault(ActionFault fault) {
+        actionFaults.add(new int[] {fault.times()});
+        actionFaultList.add(fault);
+    }
+
+    /** How many calls the faults aimed at {@code action} have hit so far. */
+    public synchronized int faultsServed(String action) {
+        return actionFaultsServed.getOrDefault(action.toLowerCase(Locale.ROOT), 0);
+    }
+
+    /** What becomes of the caption assets of {@code taskId} (null: of every task without its own) after setContent. */
+    public synchronized void setAssetProcessing(Long taskId, AssetProcessing processing) {
+        if (taskId == null) {
+            defaultProcessing = processing;
+        } else {
+            processingByTask.put(taskId, processing);
+        }
+    }
+
+    /** Every updateJob carried out for the task, repeats included, as {@code STATUS} or {@code -} (no status). */
+    public synchronized List<String> updateJobCalls(long taskId, boolean answeredOnly) {
+        return task(taskId).updateCalls.stream().filter(c -> !answeredOnly || c.answered())
+                .map(c -> c.status() == null ? "-" : c.status()).toList();
+    }
+
+    /** The caption assets added to the task's entry: id, status, whether filled, partnerData. */
+    public synchronized List<String> captionAssets(long taskId) {
+        SandboxTask task = task(taskId);
+        Instant now = clock.instant();
+        return assets.values().stream().filter(a -> a.entryId.equals(task.entryId))
+                .map(a -> a.id + " status " + a.statusAt(now) + (a.content == null ? " empty" : " filled")
+                        + " partnerData " + a.partnerData).toList();
     }
 
     public synchronized List<Long> taskIds() {
@@ -238,8 +307,24 @@ public final class SandboxRegion {
         return task.cancelled;
     }
 
-    synchronized void captionArrived(SandboxTask task, Instant at) {
-        task.captionArrived(at);
+    synchronized void captionArrived(SandboxTask task, Instant at, Instant audioAt) {
+        task.captionArrived(at, audioAt);
+    }
+
+    /** The aimed fault this call meets, if any, counted as served. */
+    synchronized Optional<ActionFault.Kind> actionFault(String service, String action, JsonNode request) {
+        String serviceAction = (service + "." + action).toLowerCase(Locale.ROOT);
+        Matcher matcher = CLIENT_TAG.matcher(request.path("clientTag").asText(""));
+        Long taskId = matcher.matches() && matcher.group(2) != null ? Long.valueOf(matcher.group(2)) : null;
+        for (int i = 0; i < actionFaultList.size(); i++) {
+            ActionFault fault = actionFaultList.get(i);
+            if (actionFaults.get(i)[0] > 0 && fault.matches(serviceAction, taskId)) {
+                actionFaults.get(i)[0]--;
+                actionFaultsServed.merge(serviceAction, 1, Integer::sum);
+                return Optional.of(fault.kind());
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- the API ----
@@ -263,7 +348,8 @@ public final class SandboxRegion {
         }
     }
 
-    JsonNode handle(String service, String action, JsonNode request) throws ApiError {
+    /** Runs the action; {@code answerLost} when the vendor will not hear the answer (a fault after the work). */
+    JsonNode handle(String service, String action, JsonNode request, boolean answerLost) throws ApiError {
         String ks = request.path("ks").asText("");
         switch (service.toLowerCase(Locale.ROOT)) {
             case "reach_entryvendortask" -> {
@@ -273,7 +359,7 @@ public final class SandboxRegion {
                     case "get":
                         return getTask(ks, longParam(request, "id"));
                     case "updatejob":
-                        return updateJob(ks, longParam(request, "id"), request.path("entryVendorTask"));
+                        return updateJob(ks, longParam(request, "id"), request.path("entryVendorTask"), answerLost);
                     case "extendaccesskey":
                         return extendAccessKey(ks, longParam(request, "id"));
                     default:
@@ -301,7 +387,7 @@ public final class SandboxRegion {
                     case "get":
                         return captionAsset(ks, textParam(request, "id"));
                     case "list":
-                        return listCaptionAssets(ks, request.path("filter"), request.path("pager"));
+                        return listCaptionAssets(ks, request.path("filter"));
                     default:
                         throw ApiError.actionDoesNotExist(action, service);
                 }
@@ -374,7 +460,8 @@ public final class SandboxRegion {
         return taskJson(task);
     }
 
-    private synchronized JsonNode updateJob(String ks, long id, JsonNode fields) throws ApiError {
+    private synchronized JsonNode updateJob(String ks, long id, JsonNode fields, boolean answerLost)
+            throws ApiError {
         requireVendorKs(ks, "reach_entryvendortask", "updateJob");
         Instant now = clock.instant();
         SandboxTask task = tasks.get(id);
@@ -385,6 +472,8 @@ public final class SandboxRegion {
             task.violation(now, "updateJob after the customer cancelled the task: ENTRY_VENDOR_TASK_NOT_FOUND");
             throw ApiError.taskNotFound(id);
         }
+        task.updateCalls.add(new SandboxTask.UpdateCall(now, fields.hasNonNull("status")
+                ? statusName(fields.get("status").asText()) : null, !answerLost));
         TaskStatus next = null;
         if (fields.hasNonNull("status")) {
             String raw = fields.get("status").asText();
@@ -462,7 +551,11 @@ public final class SandboxRegion {
                         task.warning(now, "outputObjectId " + task.outputObjectId + " is not a caption asset of entry "
                                 + task.entryId);
                     } else if (asset.content == null) {
-                        task.warning(now, "READY but caption asset " + asset.id + " has no content");
+                        task.violation(now, "READY but caption asset " + asset.id + " has no content");
+                    } else if (asset.statusAt(now) != 2) {
+                        // the FAQ: verify the delivered asset, proceed when READY (2), report an error on ERROR (-1)
+                        task.violation(now, "READY before caption asset " + asset.id + " was ready (its status is "
+                                + asset.statusAt(now) + ", not READY (2))");
                     } else if (!asset.check.valid()) {
                         task.warning(now, "READY with caption asset " + asset.id + " that fails validation: "
                                 + asset.check.errors().get(0));
@@ -489,8 +582,8 @@ public final class SandboxRegion {
             task.violation(now, "extendAccessKey while " + task.status + ": only a PROCESSING task's key is extended");
             throw ApiError.cannotExtendAccessKey();
         }
-        if (task.failNextExtend) {
-            task.failNextExtend = false;
+        if (task.failExtends > 0) {
+            task.failExtends--;
             throw ApiError.failedExtendAccessKey();
         }
         task.accessKey = grant(task, now);
@@ -635,7 +728,11 @@ public final class SandboxRegion {
             return assetJson(asset);
         }
         asset.content = content;
-        asset.status = 2;
+        AssetProcessing processing = processingByTask.getOrDefault(task.id, defaultProcessing);
+        asset.status = 0;
+        asset.outcome = processing.fails() ? -1 : 2;
+        asset.settlesAt = now.plus(processing.queued());
+        asset.statusAt(now);
         asset.check = CaptionFileCheck.check(asset.format == null ? config.outputFormat() : asset.format, content);
         if (!asset.check.valid()) {
             task.warning(now, "caption asset " + id + " content fails validation: " + asset.check.errors().get(0));
@@ -652,18 +749,17 @@ public final class SandboxRegion {
         return assetJson(asset);
     }
 
-    private synchronized JsonNode listCaptionAssets(String ks, JsonNode filter, JsonNode pager) throws ApiError {
-        Grant grant = requireAccessKey(ks, "caption_captionasset", "list", () -> null);
-        String entryId = filter.path("entryIdEqual").asText(grant.entryId());
-        int pageSize = Math.min(Math.max(pager.path("pageSize").asInt(DEFAULT_PAGE_SIZE), 0), MAX_PAGE_SIZE);
-        int pageIndex = Math.max(pager.path("pageIndex").asInt(1), 1);
-        List<SandboxAsset> matching = assets.values().stream().filter(a -> a.entryId.equals(entryId)).toList();
-        ObjectNode answer = Sandbox.JSON.createObjectNode();
-        ArrayNode objects = answer.putArray("objects");
-        matching.stream().skip((long) (pageIndex - 1) * pageSize).limit(pageSize).forEach(a -> objects.add(assetJson(a)));
-        answer.put("totalCount", matching.size());
-        answer.put("objectType", "KalturaCaptionAssetListResponse");
-        return answer;
+    /**
+     * Refused as Kaltura refuses it: the vendor FAQ says "It is not possible to list captionAssets, it is restricted
+     * for security reasons", and the server answers SERVICE_FORBIDDEN.
+     */
+    private synchronized JsonNode listCaptionAssets(String ks, JsonNode filter) throws ApiError {
+        Grant grant = requireAccessKey(ks, "caption_captionasset", "list",
+                () -> ApiError.serviceForbidden("caption_captionasset"));
+        SandboxTask task = tasks.get(grant.taskId());
+        task.violation(clock.instant(), "caption_captionasset.list: Kaltura forbids listing caption assets"
+                + " (SERVICE_FORBIDDEN); a vendor remembers the ids of the assets it adds");
+        throw ApiError.serviceForbidden("caption_captionasset");
     }
 
     // ---- credentials ----
@@ -750,6 +846,14 @@ public final class SandboxRegion {
             json.put("outputObjectId", task.outputObjectId);
         }
         json.put("creationMode", 1);
+        if (task.foreign) {
+            json.put("expectedFinishTime", task.createdAt.plus(Duration.ofHours(2)).getEpochSecond());
+            json.put("serviceType", ServiceType.MACHINE.code());
+            json.put("serviceFeature", ServiceFeature.CAPTIONS.code());
+            json.put("turnAroundTime", 7200);
+            json.put("objectType", "KalturaEntryVendorTask");
+            return json;
+        }
         ObjectNode data = json.putObject("taskJobData");
         data.put("entryDuration", Duration.between(task.startDate(), task.endDate()).toMillis());
         data.put("startDate", task.startDate().getEpochSecond());
@@ -794,13 +898,21 @@ public final class SandboxRegion {
         if (asset.rawFormat != null) {
             json.put("format", asset.rawFormat);
         }
-        json.put("status", asset.status);
+        json.put("status", asset.statusAt(clock.instant()));
         if (asset.accuracy != null) {
             json.put("accuracy", asset.accuracy);
         }
         json.put("usage", "0");
         json.put("objectType", "KalturaCaptionAsset");
         return json;
+    }
+
+    private static String statusName(String raw) {
+        try {
+            return TaskStatus.of(Integer.parseInt(raw.strip())).name();
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
     }
 
     private static OutputFormat outputFormat(String raw) {
@@ -857,7 +969,7 @@ public final class SandboxRegion {
         warnings.forEach(regionWarnings::add);
         ArrayNode taskList = json.putArray("tasks");
         for (SandboxTask task : tasks.values()) {
-            taskList.add(SandboxReport.task(task, deliveredAsset(task)));
+            taskList.add(SandboxReport.task(task, deliveredAsset(task), clock.instant()));
         }
         return json;
     }

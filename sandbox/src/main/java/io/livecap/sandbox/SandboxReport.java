@@ -13,16 +13,20 @@ final class SandboxReport {
     private SandboxReport() {
     }
 
-    static ObjectNode task(SandboxTask task, SandboxAsset delivered) {
+    static ObjectNode task(SandboxTask task, SandboxAsset delivered, java.time.Instant now) {
         ObjectNode json = Sandbox.JSON.createObjectNode();
         json.put("id", task.id);
         json.put("entryId", task.entryId);
-        json.put("scheduledEventId", task.event.id);
         json.put("status", task.cancelled ? "CANCELLED" : task.status.name());
-        json.put("slotStart", task.startDate().toString());
-        json.put("slotEnd", task.endDate().toString());
-        json.put("eventStart", task.event.start.toString());
-        json.put("eventEnd", task.event.end.toString());
+        if (task.foreign) {
+            json.put("foreign", true);
+        } else {
+            json.put("scheduledEventId", task.event.id);
+            json.put("slotStart", task.startDate().toString());
+            json.put("slotEnd", task.endDate().toString());
+            json.put("eventStart", task.event.start.toString());
+            json.put("eventEnd", task.event.end.toString());
+        }
         if (task.accuracy != null) {
             json.put("accuracy", task.accuracy);
         }
@@ -42,6 +46,15 @@ final class SandboxReport {
                 entry.put("note", change.note());
             }
         }
+        ArrayNode updates = json.putArray("updateJobCalls");
+        for (SandboxTask.UpdateCall call : task.updateCalls) {
+            ObjectNode entry = updates.addObject();
+            entry.put("at", call.at().toString());
+            if (call.status() != null) {
+                entry.put("status", call.status());
+            }
+            entry.put("answered", call.answered());
+        }
         json.set("captions", task.captions.summary());
         if (delivered == null) {
             json.putNull("captionAsset");
@@ -50,7 +63,7 @@ final class SandboxReport {
             asset.put("id", delivered.id);
             asset.put("format", delivered.format == null ? String.valueOf(delivered.rawFormat)
                     : delivered.format.name());
-            asset.put("status", delivered.status);
+            asset.put("status", delivered.statusAt(now));
             if (delivered.language != null) {
                 asset.put("language", delivered.language);
             }

@@ -62,7 +62,7 @@ final class SandboxSockets extends WebSocketServer {
     }
 
     URI base() {
-        return URI.create("ws://127.0.0.1:" + getPort());
+        return URI.create("ws://localhost:" + getPort()); // a host name, as every Kaltura mediaUrl has
     }
 
     @Override
@@ -154,8 +154,10 @@ final class SandboxSockets extends WebSocketServer {
         }
         Instant now = clock.instant();
         SandboxTask task = attachment.event().task;
-        task.captions.record(message, now);
-        attachment.region().captionArrived(task, now);
+        CaptionLog.Message recorded = task.captions.record(message, now);
+        if ("caption".equals(recorded.type())) {
+            attachment.region().captionArrived(task, now, recorded.audioAt());
+        }
     }
 
     @Override

@@ -18,6 +18,10 @@ final class SandboxTask {
     record Note(Instant at, String text) {
     }
 
+    /** Every updateJob carried out, repeats included; {@code answered} is false when its answer was lost. */
+    record UpdateCall(Instant at, String status, boolean answered) {
+    }
+
     final long id;
     final String entryId;
     final long catalogItemId;
@@ -25,6 +29,9 @@ final class SandboxTask {
     final Instant createdAt;
     final CaptionLog captions = new CaptionLog();
     final List<Change> history = new ArrayList<>();
+    final List<UpdateCall> updateCalls = new ArrayList<>();
+    /** A machine VOD caption task: another vendor workflow's, not a Live task (no event, no schedule). */
+    final boolean foreign;
     /** Calls the real server refuses. */
     final List<Note> violations = new ArrayList<>();
     /** Calls the real server accepts but the vendor FAQ's Live lifecycle does not expect. */
@@ -39,10 +46,11 @@ final class SandboxTask {
     String errDescription;
     String externalTaskId;
     boolean cancelled;
-    boolean failNextExtend;
+    int failExtends;
     private boolean warnedCaptionsOutsideProcessing;
 
     SandboxTask(long id, String entryId, long catalogItemId, SandboxEvent event, Instant createdAt) {
+        this.foreign = event == null;
         this.id = id;
         this.entryId = entryId;
         this.catalogItemId = catalogItemId;
@@ -68,14 +76,20 @@ final class SandboxTask {
         warnings.add(new Note(at, text));
     }
 
-    /** Captions pushed outside PROCESSING: said once, not per message. */
-    void captionArrived(Instant at) {
+    /**
+     * Captions pushed outside PROCESSING: said once, not per message. A caption of audio outside the ordered slot
+     * (judged by its {@code start_epoch}, as livecap's cut-off is: {@link io.livecap.reach.OrderedSlot}; by its
+     * arrival when it has none) is not what the customer ordered.
+     */
+    void captionArrived(Instant at, Instant audioAt) {
         if (status != TaskStatus.PROCESSING && !warnedCaptionsOutsideProcessing) {
             warnedCaptionsOutsideProcessing = true;
             warning(at, "captions pushed while the task is " + status + " (the FAQ: PROCESSING while captioning)");
         }
-        if (at.isAfter(endDate())) {
-            warning(at, "caption pushed after the ordered slot ended at " + endDate());
+        Instant judged = audioAt != null ? audioAt : at;
+        if (!judged.isBefore(endDate())) {
+            warning(at, "caption pushed after the ordered slot ended at " + endDate() + " (its audio at "
+                    + judged + ")");
         }
     }
 }

@@ -6,19 +6,20 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Feeds interleaved PCM through {@link AudioHealth} and {@link ChannelMixer} the way a session does, in uneven
- * chunks, and keeps what came out: the events and the mono signal.
+ * Feeds interleaved PCM through {@link AudioHealth} and a {@link ChannelRepair} the way a session does, in uneven
+ * chunks, and keeps what came out: the events, the mono signal, and how long each frame waited (in chunks).
  */
 final class HealthRun {
 
     final List<HealthEvent> events = new ArrayList<>();
     final AudioHealth health;
-    final ChannelMixer mixer;
+    final ChannelRepair repair;
     private final int rate;
     private final int channels;
     private short[] mono = new short[0];
     private int monoFrames;
     private long framesFed;
+    private long maxHeldMs;
 
     HealthRun(int rate, int channels) {
         this(rate, channels, ChannelStrategy.AUTO);
@@ -28,7 +29,7 @@ final class HealthRun {
         this.rate = rate;
         this.channels = channels;
         this.health = new AudioHealth("test", rate, channels, strategy, events::add);
-        this.mixer = new ChannelMixer(channels, rate);
+        this.repair = new ChannelRepair(health);
     }
 
     /** Feeds frames up to {@code toFrame} (exclusive) of {@code pcm}, continuing where the last call stopped. */
@@ -39,20 +40,34 @@ final class HealthRun {
             int frames = (int) Math.min(sizes[k++ % sizes.length], toFrame - framesFed);
             int from = (int) (framesFed * channels);
             short[] chunk = Arrays.copyOfRange(pcm, from, from + frames * channels);
-            health.accept(chunk, frames, framesFed * 1000 / rate);
-            short[] out = mixer.mix(chunk, frames, health.effectiveStrategy());
-            if (monoFrames + frames > mono.length) {
-                mono = Arrays.copyOf(mono, Math.max(2 * mono.length, monoFrames + frames));
-            }
-            System.arraycopy(out, 0, mono, monoFrames, frames);
-            monoFrames += frames;
+            append(repair.accept(chunk, frames, framesFed * 1000 / rate));
+            maxHeldMs = Math.max(maxHeldMs, repair.heldMs());
             framesFed += frames;
         }
         return this;
     }
 
     HealthRun feedAll(short[] pcm) {
-        return feedUntil(pcm, pcm.length / channels);
+        feedUntil(pcm, pcm.length / channels);
+        append(repair.flush());
+        return this;
+    }
+
+    private void append(short[] out) {
+        if (monoFrames + out.length > mono.length) {
+            mono = Arrays.copyOf(mono, Math.max(2 * mono.length, monoFrames + out.length));
+        }
+        System.arraycopy(out, 0, mono, monoFrames, out.length);
+        monoFrames += out.length;
+    }
+
+    /** The most audio the repair held back at any chunk's end: the latency it added. */
+    long maxHeldMs() {
+        return maxHeldMs;
+    }
+
+    long framesFed() {
+        return framesFed;
     }
 
     short[] output() {

@@ -4,10 +4,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.livecap.testkit.HeldOutSpeech;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static io.livecap.audio.Stereo.RATE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -37,7 +43,30 @@ class HealthyAudioRaisesNoAlarmTest {
                 feed("pure digital silence", 2, HealthState.SILENCE, () -> new short[2 * MINUTE]),
                 feed("room tone: independent hiss at -75 dBFS", 2, HealthState.SILENCE, () -> Stereo.interleave(
                         Stereo.noise(MINUTE, -75, 5), Stereo.noise(MINUTE, -75, 6))),
-                feed("mono source (one channel)", 1, HealthState.MONO_SOURCE, Stereo::lecture));
+                feed("mono source (one channel)", 1, HealthState.MONO_SOURCE, Stereo::lecture),
+                feed("interview: one microphone per speaker, 0.4 s between turns", 2, HealthState.OK,
+                        () -> interview(0)),
+                feed("interview: one microphone per speaker, turns overlapping by 0.8 s", 2, HealthState.OK,
+                        () -> interview(800)));
+    }
+
+    /** The held-out two-speaker interview, repeated until it lasts a minute. */
+    private static short[] interview(int overlapMs) {
+        try {
+            HeldOutSpeech speech = HeldOutSpeech.interview(Files.createTempDirectory("interview"), overlapMs);
+            short[] once = speech.interleaved();
+            int times = (2 * MINUTE + once.length - 1) / once.length;
+            short[] repeated = new short[times * once.length];
+            for (int k = 0; k < times; k++) {
+                System.arraycopy(once, 0, repeated, k * once.length, once.length);
+            }
+            return repeated;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Arguments feed(String name, int channels, HealthState expected, Supplier<short[]> pcm) {
@@ -57,6 +86,9 @@ class HealthyAudioRaisesNoAlarmTest {
         System.out.printf("%s: %d ms: %s%n", name, initial.startMs(), initial.message());
         assertEquals(expected, initial.state(), run.log());
         assertEquals(ChannelStrategy.SUM, run.health.effectiveStrategy());
+        short[] sum = new ChannelMixer(channels, RATE).mix(audio, audio.length / channels, ChannelStrategy.SUM);
+        assertArrayEquals(sum, run.output(), "nothing dropped: the output is the plain sum, sample for sample");
+        System.out.printf("%s: at most %d ms held back%n", name, run.maxHeldMs());
         HealthSnapshot snapshot = run.health.snapshot();
         assertEquals(expected, snapshot.state());
         assertEquals(1, snapshot.count(expected.wireName()));

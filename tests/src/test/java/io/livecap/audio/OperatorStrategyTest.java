@@ -83,6 +83,29 @@ class OperatorStrategyTest {
         assertEquals("operator returned to auto (state phase_inverted) -> inverting right", handedBack.message());
     }
 
+    /** Audio held while auto decides goes on the way the operator says, once the request applies. */
+    @Test
+    void forcedStrategyAlsoAppliesToTheAudioHeldForADecision() {
+        short[] speech = Stereo.lecture();
+        short[] stereo = Stereo.interleave(speech, Stereo.scaled(speech, -1));
+        HealthRun run = new HealthRun(RATE, 2);
+
+        run.feedUntil(stereo, 450 * RATE / 1000); // speech from 0.2 s, the sum cancels it: held
+        assertTrue(run.repair.heldMs() > 0, "premise: audio is held");
+        run.health.request(ChannelStrategy.LEFT);
+        run.feedAll(stereo);
+
+        HealthEvent change = run.events.get(0);
+        assertEquals(HealthEvent.STRATEGY, change.kind(), run.log());
+        assertEquals(500, change.startMs());
+        short[] out = run.output();
+        assertEquals(speech.length, out.length);
+        int from = (int) ((Stereo.onsetMs(speech) + AudioHealth.PIECE_MS + 20) * RATE / 1000);
+        for (int i = from; i < speech.length; i++) {
+            assertEquals(speech[i], out[i], "left only, held audio included, sample " + i);
+        }
+    }
+
     @Test
     void unknownStrategyNamesTheValidOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChannelStrategy.parse("mono"));

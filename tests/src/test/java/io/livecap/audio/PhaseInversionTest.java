@@ -45,6 +45,42 @@ class PhaseInversionTest {
         assertTrue(r >= 0.95, "r = " + r);
     }
 
+    /**
+     * The words spoken while the inversion is being decided must not reach the recogniser as the cancelled sum: they
+     * wait, and go on inverted back, in order, one sample per frame.
+     */
+    @Test
+    void audioBeforeTheDecisionWaitsAndReachesTheRecogniserRepaired() {
+        short[] speech = Stereo.lecture();
+        HealthRun run = new HealthRun(RATE, 2).feedAll(Stereo.interleave(speech, Stereo.scaled(speech, -1)));
+
+        short[] out = run.output();
+        assertEquals(speech.length, out.length, "one output sample per input frame");
+        long onsetMs = Stereo.onsetMs(speech);
+        System.out.printf("inverted from the first sample: decided at %d ms, at most %d ms held back%n",
+                run.events.get(0).startMs(), run.maxHeldMs());
+        assertTrue(run.maxHeldMs() > 0 && run.maxHeldMs() <= ChannelRepair.MAX_HOLD_MS, run.maxHeldMs() + " ms");
+        int from = (int) ((onsetMs + AudioHealth.PIECE_MS + 20) * RATE / 1000); // a piece to notice, then the fade
+        for (int i = from; i < speech.length; i++) {
+            assertEquals(speech[i], out[i], "repaired from the first words on, sample " + i);
+        }
+    }
+
+    /** A stream that ends while audio waits for a decision still hands every sample on, once, at its end. */
+    @Test
+    void audioHeldWhenTheStreamEndsIsHandedOnAtTheEnd() {
+        short[] speech = Stereo.lecture();
+        short[] stereo = Stereo.interleave(speech, Stereo.scaled(speech, -1));
+        HealthRun run = new HealthRun(RATE, 2).feedUntil(stereo, 700 * RATE / 1000);
+        assertTrue(run.repair.heldMs() > 0, "premise: audio is held");
+        assertTrue(run.events.isEmpty(), "premise: not decided yet: " + run.log());
+
+        short[] rest = run.repair.flush();
+
+        assertEquals(0, run.repair.heldMs());
+        assertEquals(700 * RATE / 1000, run.output().length + rest.length, "every frame, once");
+    }
+
     /** A real desk: the inverted channel is also quieter, 0.3 ms late and has its own noise, so nothing is exact. */
     @Test
     void invertedRightChannelOfARealisticFeedIsFoundAndRepaired() {

@@ -2,6 +2,10 @@ package io.livecap.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Serves an HLS encoder's output directory over HTTP on loopback, as a CDN origin would (JDK HTTP server). */
+/**
+ * Serves an HLS encoder's output directory over HTTP or HTTPS on loopback, as a CDN origin would (JDK HTTP server),
+ * under {@code http(s)://localhost:PORT/}. {@code /moved/X} answers 302 to {@code /X} (a redirecting CDN edge).
+ */
 final class HlsServer implements AutoCloseable {
 
     private final HttpServer http;
@@ -23,7 +30,18 @@ final class HlsServer implements AutoCloseable {
     }
 
     static HlsServer start(Path dir) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16), dir);
+    }
+
+    /** Over HTTPS with {@code certificate}. */
+    static HlsServer startTls(Path dir, TestCertificate certificate) throws Exception {
+        SSLContext tls = certificate.serverContext();
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return serve(https, dir);
+    }
+
+    private static HlsServer serve(HttpServer http, Path dir) {
         HlsServer server = new HlsServer(http, dir);
         http.createContext("/", server::serve);
         http.start();
@@ -31,11 +49,21 @@ final class HlsServer implements AutoCloseable {
     }
 
     String url(String file) {
-        return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + file;
+        return (http instanceof HttpsServer ? "https" : "http") + "://localhost:" + http.getAddress().getPort()
+                + "/" + file;
+    }
+
+    int port() {
+        return http.getAddress().getPort();
     }
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestURI().getPath().startsWith("/moved/")) {
+                exchange.getResponseHeaders().set("Location", exchange.getRequestURI().getPath().substring(6));
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
             Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             byte[] body;
             try {

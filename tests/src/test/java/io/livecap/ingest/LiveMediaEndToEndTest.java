@@ -45,7 +45,7 @@ class LiveMediaEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx());
+        node = LivecapNode.start(quickPulls(), TestEngines.pocketsphinx());
         reference = SharedAudio.transcript(SharedAudio.LECTURE);
     }
 
@@ -54,6 +54,14 @@ class LiveMediaEndToEndTest {
         if (node != null) {
             node.close();
         }
+    }
+
+    /** The test server's settings with fast retries, giving up after two permanent errors or 20 s without audio. */
+    private static io.livecap.config.LivecapConfig quickPulls() {
+        return io.livecap.config.LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
+                "server.host", "127.0.0.1", "store.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID()
+                        + ";DB_CLOSE_DELAY=-1", "ingest.pull_retry_first_ms", "100", "ingest.pull_retry_max_ms", "300",
+                "ingest.pull_fail_after_attempts", "2", "ingest.pull_fail_without_audio_seconds", "20"));
     }
 
     /** A sox stereo variant of the lecture, encoded as AAC in {@code format} by the bundled ffmpeg. */
@@ -118,7 +126,7 @@ class LiveMediaEndToEndTest {
         CaptionClient captions = pushCompressed("flv-dead-left", "flv", 1000, 32, TestMedia.flvPieces(flv, 5));
         JsonNode event = health(captions).stream().filter(e -> e.path("kind").asText().equals("left_dead"))
                 .findFirst().orElseThrow(() -> new AssertionError("no dead channel: " + health(captions)));
-        assertTrue(event.path("start").asLong() <= SPEECH_ONSET_MS + 3000, event.toString());
+        assertTrue(event.path("start").asLong() <= io.livecap.audio.AudioHealth.DEAD_WINDOW_MS + 1000, event.toString());
         assertEquals("right", event.path("action").asText());
         double wer = WordErrorRate.of(reference, text(captions));
         assertTrue(wer <= 0.12, "WER " + wer + ": " + text(captions));
@@ -146,7 +154,7 @@ class LiveMediaEndToEndTest {
         assumeTrue(RtmpServer.available(), RtmpServer.MISSING);
         Path flv = TestMedia.lecture("flv", 0);
         HttpClient http = HttpClient.newHttpClient();
-        String api = "http://127.0.0.1:" + node.port() + "/v1/streams";
+        String api = "http://localhost:" + node.port() + "/v1/streams";
         try (RtmpServer rtmp = RtmpServer.start(dir);
              CaptionClient captions = new CaptionClient(node.url("/v1/captions/rtmp-event"))) {
             captions.connect(5_000);
@@ -158,6 +166,9 @@ class LiveMediaEndToEndTest {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
             assertTrue(!created.body().contains(key), "the key is never echoed");
+            assertEquals("connecting", Json.MAPPER.readTree(created.body()).path("pull").path("state").asText(),
+                    created.body());
+            awaitPullState(http, api, "rtmp-event", "live");
 
             publisher.awaitExit(60);      // 14 s of speech, then the publisher is gone
             Thread.sleep(5_000);          // the outage itself (the scenario, not synchronisation)
@@ -165,6 +176,9 @@ class LiveMediaEndToEndTest {
                     rtmp.applicationUrl() + "/" + key, dir.resolve("publisher2.log"));
             again.awaitExit(60);
 
+            JsonNode health = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api
+                    + "/rtmp-event/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(health.path("pull").path("state").asText().matches("live|connecting"), health.toString());
             JsonNode timing = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api
                     + "/rtmp-event/timing")).build(), HttpResponse.BodyHandlers.ofString()).body());
             HttpResponse<String> stopped = http.send(HttpRequest.newBuilder(URI.create(api + "/rtmp-event"))
@@ -185,5 +199,51 @@ class LiveMediaEndToEndTest {
                 assertTrue(finals.get(i).startMs() >= finals.get(i - 1).startMs(), "start stays continuous");
             }
         }
+    }
+
+    @Test
+    void aPullOfAMissingPlaylistIsShownFailedInTheApiTheHealthAndTheMetricsAndNeverLive() throws Exception {
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-playlist"));
+        HttpClient http = HttpClient.newHttpClient();
+        String api = "http://localhost:" + node.port() + "/v1/streams";
+        try (HlsServer origin = HlsServer.start(empty)) {
+            String body = Json.write(Map.of("id", "missing-hls", "url", origin.url("event.m3u8")));
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(api))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            JsonNode failed = awaitPullState(http, api, "missing-hls", "failed");
+            assertTrue(failed.path("last_error").asText().contains("404"), failed.toString());
+            JsonNode health = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api
+                    + "/missing-hls/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals("failed", health.path("pull").path("state").asText(), health.toString());
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + node.port()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("livecap_pull_failures_total"), "failures counted");
+            assertTrue(metrics.contains("livecap_pulls{state=\"live\"}"), "pulls by state");
+        }
+    }
+
+    /** Polls {@code GET /v1/streams} until the stream's pull is in {@code state}; fails if it is ever live first. */
+    private static JsonNode awaitPullState(HttpClient http, String api, String id, String state) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        List<String> seen = new java.util.ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            JsonNode streams = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("streams");
+            for (JsonNode row : streams) {
+                if (row.path("stream_id").asText().equals(id)) {
+                    String now = row.path("pull").path("state").asText();
+                    if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now)) {
+                        seen.add(now);
+                    }
+                    if (now.equals(state)) {
+                        return row.path("pull");
+                    }
+                    assertTrue(state.equals("live") || !now.equals("live"), id + " went live: " + seen);
+                }
+            }
+            Thread.sleep(50); // poll interval
+        }
+        throw new AssertionError(id + " never reached " + state + "; states seen: " + seen);
     }
 }

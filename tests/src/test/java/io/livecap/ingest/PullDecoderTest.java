@@ -55,8 +55,9 @@ class PullDecoderTest {
         try (RtmpServer server = RtmpServer.start(dir, true)) {
             String publishUrl = server.applicationUrl() + "/" + KEY;
             PullSource source = PullSource.of(server.tlsApplicationUrl(), KEY);
-            runOutage("rtmps", source, () -> LiveEncoder.start(flv, List.of("-f", "flv"), publishUrl, log()),
-                    4_500, 7_500);
+            // the certificate is checked (chain and host name localhost) against the test's CA
+            runOutage("rtmps", source, trusting(server.certificate()),
+                    () -> LiveEncoder.start(flv, List.of("-f", "flv"), publishUrl, log()), 4_500, 7_500);
         }
     }
 
@@ -75,10 +76,33 @@ class PullDecoderTest {
     }
 
     @Test
+    void httpsHlsFromLocalhostBehindARedirectIsPulledWithItsCertificateChecked() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        Path segments = java.nio.file.Files.createDirectories(dir.resolve("hls-tls"));
+        TestCertificate certificate = TestCertificate.forLocalhost(dir);
+        try (HlsServer server = HlsServer.startTls(segments, certificate);
+             LiveEncoder encoder = LiveEncoder.start(ts, List.of("-f", "hls", "-hls_time", "1", "-hls_list_size", "6",
+                     "-hls_flags", "delete_segments+temp_file", "-hls_start_number_source", "epoch"),
+                     segments.resolve("live.m3u8").toString(), log())) {
+            awaitFile(segments.resolve("live.m3u8"), Duration.ofSeconds(20)); // until then the playlist is a 404
+            RecordingListener heard = new RecordingListener();
+            PullStateTest.States states = new PullStateTest.States();
+            PullSource source = PullSource.of(server.url("moved/live.m3u8"), "");
+            assertTrue(source.toString().startsWith("https://localhost:"), source.toString());
+            try (PullDecoder decoder = PullDecoder.start("https-hls", source, trusting(certificate), heard, states)) {
+                heard.await("2 s of audio", Duration.ofSeconds(40), h -> h.samples() >= 32_000);
+                assertEquals(PullState.LIVE, decoder.status().state());
+                assertEquals(List.of(PullState.CONNECTING, PullState.LIVE),
+                        states.seen.stream().map(PullStatus::state).distinct().toList(), states.seen.toString());
+            }
+        }
+    }
+
+    @Test
     void srtAudioResumesAfterTheListenerRestarts() throws Exception {
         Path ts = TestMedia.lecture("mpegts", 0);
         int port = LiveEncoder.freePort();
-        PullSource source = PullSource.of("srt://127.0.0.1:" + port + "?mode=caller", "");
+        PullSource source = PullSource.of("srt://localhost:" + port + "?mode=caller", "");
         runOutage("srt", source, () -> LiveEncoder.start(ts, List.of("-f", "mpegts"),
                 "srt://127.0.0.1:" + port + "?mode=listener", log()), 4_500, 8_000);
     }
@@ -87,10 +111,26 @@ class PullDecoderTest {
     void websocketAudioResumesAfterTheServerDropsAndTheKeyGoesInTheQuery() throws Exception {
         Path ts = TestMedia.lecture("mpegts", 0);
         int port = LiveEncoder.freePort();
-        PullSource source = PullSource.of("ws://127.0.0.1:" + port + "/media/ev42", KEY);
-        assertEquals("ws://127.0.0.1:" + port + "/media/ev42?key=" + KEY, source.target().toString());
+        PullSource source = PullSource.of("ws://localhost:" + port + "/media/ev42", KEY);
+        assertEquals("ws://localhost:" + port + "/media/ev42?key=" + KEY, source.target().toString());
         runOutage("ws", source, () -> WebSocketMediaServer.start(port, KEY,
                 LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log())), 4_500, 7_500);
+    }
+
+    @Test
+    void secureWebsocketFromLocalhostIsPulledWithItsCertificateChecked() throws Exception {
+        Path ts = TestMedia.lecture("mpegts", 0);
+        int port = LiveEncoder.freePort();
+        TestCertificate certificate = TestCertificate.forLocalhost(dir);
+        RecordingListener heard = new RecordingListener();
+        try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
+                LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()), certificate);
+             PullDecoder decoder = PullDecoder.start("wss-pull", PullSource.of("wss://localhost:" + port + "/media",
+                     KEY), trusting(certificate), heard, (id, s) -> {
+             })) {
+            heard.await("2 s of audio", Duration.ofSeconds(30), h -> h.samples() >= 32_000);
+            assertEquals(PullState.LIVE, decoder.status().state());
+        }
     }
 
     @Test
@@ -101,7 +141,7 @@ class PullDecoderTest {
         try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
                 LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()));
              PullDecoder decoder = PullDecoder.start("ws-bad-key",
-                     PullSource.of("ws://127.0.0.1:" + port + "/media", "wrong"), QUICK, heard)) {
+                     PullSource.of("ws://localhost:" + port + "/media", "wrong"), QUICK, heard)) {
             assertTrue(server.refused.tryAcquire(3, 20, TimeUnit.SECONDS), "three attempts, each refused");
             assertTrue(heard.chunks().isEmpty(), "a refused key gives no audio");
             assertFalse(heard.failed.isDone(), "a pull keeps trying rather than failing");
@@ -112,11 +152,22 @@ class PullDecoderTest {
 
     private void runOutage(String kind, PullSource source, SourceStarter starter, long minGapMs, long maxGapMs)
             throws Exception {
+        runOutage(kind, source, PullSettings.DEFAULT.withBackoff(QUICK), starter, minGapMs, maxGapMs);
+    }
+
+    /** Quick retries; TLS checked against the test certificate alone (it is its own CA). */
+    private static PullSettings trusting(TestCertificate certificate) {
+        return new PullSettings(QUICK, 3, Duration.ofMinutes(1), true, certificate.certPem());
+    }
+
+    private void runOutage(String kind, PullSource source, PullSettings settings, SourceStarter starter,
+                           long minGapMs, long maxGapMs) throws Exception {
         RecordingListener heard = new RecordingListener();
+        PullStateTest.States states = new PullStateTest.States();
         AutoCloseable running = starter.start();
         long sourceStarted = System.currentTimeMillis();
         long pid;
-        try (PullDecoder decoder = PullDecoder.start(kind + "-pull", source, QUICK, heard)) {
+        try (PullDecoder decoder = PullDecoder.start(kind + "-pull", source, settings, heard, states)) {
             long pullStarted = System.currentTimeMillis();
             heard.await("3 s of audio", Duration.ofSeconds(30), h -> h.samples() >= 48_000);
             pid = decoder.pid();
@@ -142,6 +193,13 @@ class PullDecoderTest {
             assertTrue(gap.lengthMs() >= minGapMs && gap.lengthMs() <= maxGapMs,
                     "gap of " + gap.lengthMs() + " ms for a " + OUTAGE.toMillis() + " ms outage: " + gap);
             long resumeLatencyMs = all.get(resume).receivedEpochMs() - restarted;
+            List<PullState> path = states.seen.stream().map(PullStatus::state).toList();
+            assertEquals(PullState.CONNECTING, path.get(0), path.toString());
+            assertEquals(PullState.LIVE, path.get(path.size() - 1), "live again: " + path);
+            int firstLive = path.indexOf(PullState.LIVE);
+            assertTrue(firstLive > 0 && path.subList(firstLive, path.size()).stream()
+                    .anyMatch(p -> p == PullState.RETRYING || p == PullState.CONNECTING),
+                    "not live during the outage: " + path);
             pid = decoder.pid();
 
             System.out.printf(Locale.ROOT, "[media] %s: first audio %d ms after pull start (%d ms after source start); "
@@ -185,6 +243,14 @@ class PullDecoderTest {
             samples += chunks.get(i).payload().length / 4;
         }
         throw new AssertionError("no chunk starts the gap " + gap);
+    }
+
+    private static void awaitFile(Path file, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!java.nio.file.Files.exists(file)) {
+            assertTrue(System.nanoTime() < deadline, file + " not written within " + timeout);
+            Thread.sleep(50); // poll interval
+        }
     }
 
     private Path log() {

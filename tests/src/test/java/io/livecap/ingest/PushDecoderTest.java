@@ -149,7 +149,9 @@ class PushDecoderTest {
         for (int i = 1; i < out.size(); i++) {
             long step = out.get(i).pts() - out.get(i - 1).pts();
             long frameTicks = out.get(i - 1).payload().length / 4 * 90_000L / 16_000;
-            assertEquals(frameTicks, step, 2, "pts advance by the audio in between, chunk " + i);
+            // Debian's ffmpeg 5.1 trims the resampler's priming from the first Opus frame (8 samples at 16 kHz,
+            // 45 ticks) while its successor keeps the source's pts: the first step may be up to 1 ms long
+            assertEquals(frameTicks, step, i == 1 ? 90 : 2, "pts advance by the audio in between, chunk " + i);
         }
     }
 

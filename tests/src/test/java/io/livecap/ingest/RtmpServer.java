@@ -25,11 +25,13 @@ final class RtmpServer implements AutoCloseable {
     private final Process nginx;
     private final int port;
     private final int tlsPort;
+    private final TestCertificate certificate;
 
-    private RtmpServer(Process nginx, int port, int tlsPort) {
+    private RtmpServer(Process nginx, int port, int tlsPort, TestCertificate certificate) {
         this.nginx = nginx;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.certificate = certificate;
     }
 
     static boolean available() {
@@ -46,21 +48,16 @@ final class RtmpServer implements AutoCloseable {
     }
 
     /**
-     * With {@code tls}, also RTMPS: nginx's stream module terminates TLS (a self-signed certificate made here) in
+     * With {@code tls}, also RTMPS: nginx's stream module terminates TLS (a certificate for localhost made here) in
      * front of the RTMP port, as RTMPS ingest servers commonly do.
      */
     static RtmpServer start(Path dir, boolean tls) throws IOException, InterruptedException {
         int port = LiveEncoder.freePort();
         int tlsPort = tls ? LiveEncoder.freePort() : -1;
         String tlsConf = "";
+        TestCertificate certificate = null;
         if (tls) {
-            Process openssl = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
-                    "-days", "1", "-subj", "/CN=127.0.0.1").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
-                throw new IOException("openssl could not make a test certificate");
-            }
+            certificate = TestCertificate.forLocalhost(dir);
             tlsConf = "load_module " + STREAM_MODULE + ";\n";
         }
         Path conf = dir.resolve("nginx.conf");
@@ -73,7 +70,7 @@ final class RtmpServer implements AutoCloseable {
                 "events { worker_connections 64; }",
                 "rtmp { server { listen 127.0.0.1:" + port + "; application live { live on; record off; } } }",
                 tls ? "stream { server { listen 127.0.0.1:" + tlsPort + " ssl; ssl_certificate "
-                        + dir.resolve("cert.pem") + "; ssl_certificate_key " + dir.resolve("key.pem")
+                        + certificate.certPem() + "; ssl_certificate_key " + certificate.keyPem()
                         + "; proxy_pass 127.0.0.1:" + port + "; } }" : "",
                 ""));
         Process nginx = new ProcessBuilder(List.of(NGINX.toString(), "-p", dir.toString(), "-c", conf.toString(),
@@ -89,17 +86,22 @@ final class RtmpServer implements AutoCloseable {
             nginx.destroyForcibly();
             throw new IOException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")), e);
         }
-        return new RtmpServer(nginx, port, tlsPort);
+        return new RtmpServer(nginx, port, tlsPort, certificate);
     }
 
-    /** {@code rtmp://127.0.0.1:PORT/live}: the application URL a vendor is given; the key is the stream name. */
+    /** {@code rtmp://localhost:PORT/live}: the application URL a vendor is given; the key is the stream name. */
     String applicationUrl() {
-        return "rtmp://127.0.0.1:" + port + "/live";
+        return "rtmp://localhost:" + port + "/live";
     }
 
-    /** {@code rtmps://127.0.0.1:TLSPORT/live}. */
+    /** {@code rtmps://localhost:TLSPORT/live}, served with {@link #certificate()}. */
     String tlsApplicationUrl() {
-        return "rtmps://127.0.0.1:" + tlsPort + "/live";
+        return "rtmps://localhost:" + tlsPort + "/live";
+    }
+
+    /** The certificate (for localhost) of the RTMPS port. */
+    TestCertificate certificate() {
+        return certificate;
     }
 
     @Override

@@ -37,7 +37,21 @@ final class WebSocketMediaServer extends WebSocketServer implements AutoCloseabl
     /** Serves {@code encoder}'s output on {@code port}. */
     static WebSocketMediaServer start(int port, String key, LiveEncoder encoder)
             throws IOException, InterruptedException {
+        return start(port, key, encoder, null);
+    }
+
+    /** The same over TLS ({@code wss://}) with {@code certificate}, when given. */
+    static WebSocketMediaServer start(int port, String key, LiveEncoder encoder, TestCertificate certificate)
+            throws IOException, InterruptedException {
         WebSocketMediaServer server = new WebSocketMediaServer(port, key, encoder);
+        if (certificate != null) {
+            try {
+                server.setWebSocketFactory(new org.java_websocket.server.DefaultSSLWebSocketServerFactory(
+                        certificate.serverContext()));
+            } catch (Exception e) {
+                throw new IOException("cannot set up TLS", e);
+            }
+        }
         server.start();
         if (!server.started.await(10, TimeUnit.SECONDS)) {
             throw new IOException("websocket media server did not start on " + port);

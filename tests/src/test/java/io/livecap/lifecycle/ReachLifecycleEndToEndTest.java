@@ -64,8 +64,8 @@ class ReachLifecycleEndToEndTest {
                 us.cancel(cancelledLate); // after the check, before the start: the second check must catch it
 
                 // 30 s of trouble around the start: 500s, then answers that never come back in time
-                await("the session to open", Duration.ofSeconds(30), () -> tasks.find(new TaskKey("us", full))
-                        .map(t -> t.state() == LiveTaskState.OPEN).orElse(false));
+                await("the refund check of the full task", Duration.ofSeconds(30), () -> tasks.auditTrail(
+                        new TaskKey("us", full)).stream().anyMatch(a -> a.startsWith("checked")));
                 sandbox.injectFaults(Fault.http500(Duration.ofSeconds(15)),
                         Fault.stall(Duration.ofSeconds(15), Duration.ofSeconds(20)));
 
@@ -78,9 +78,21 @@ class ReachLifecycleEndToEndTest {
                         () -> us.status(full).equals(Optional.of(TaskStatus.READY)));
 
                 assertEquals(List.of("PENDING", "SCHEDULED", "PROCESSING", "READY"), us.statusHistory(full).stream()
-                        .map(Object::toString).toList(), "each transition exactly once, none lost");
+                        .map(Object::toString).toList(), "each transition, none lost");
+                // through stalls an updateJob may be carried out and its answer lost, then repeated (it is
+                // idempotent); of the calls whose answer reached livecap, each transition is exactly one
+                assertEquals(List.of("SCHEDULED", "PROCESSING", "READY"), us.updateJobCalls(full, true),
+                        "each transition exactly once, counted from the updateJob calls");
+                assertTrue(sandbox.faultsServed(io.livecap.sandbox.Fault.Kind.HTTP_500) > 0
+                        && sandbox.faultsServed(io.livecap.sandbox.Fault.Kind.STALL) > 0,
+                        "the injected faults were hit");
+                assertTrue(us.warnings(full).stream().noneMatch(w -> w.contains("after the ordered slot")),
+                        us.warnings(full).toString());
                 assertTrue(tasks.auditTrail(new TaskKey("us", full)).stream()
                         .anyMatch(a -> a.startsWith("key_extended")), "the expired access key was extended");
+                assertTrue(tasks.auditTrail(new TaskKey("us", full)).stream()
+                        .anyMatch(a -> a.startsWith("media_live")), "the media pull's state is audited: "
+                        + tasks.auditTrail(new TaskKey("us", full)));
                 assertTrue(captionCount(sandbox, full) > beforeExpiry, "captions went on after the key expired");
 
                 JsonNode report = taskReport(sandbox, full);

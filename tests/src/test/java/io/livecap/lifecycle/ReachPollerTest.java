@@ -24,6 +24,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReachPollerTest {
 
     @Test
+    void twelveHundredForeignTasksAreSkippedInOneSummaryLinePerPoll() throws Exception {
+        SandboxConfig config = SandboxConfig.of(0, 0, 600, 60, SharedAudio.file(SharedAudio.LECTURE));
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(ReachPoller.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logs.start();
+        logger.addAppender(logs);
+        try (ReachSandbox sandbox = ReachSandbox.start(config);
+             Database db = Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            SandboxRegion us = sandbox.region("us");
+            us.addForeignTasks(1_200);
+            us.addLiveTasks(2, Instant.now().plusSeconds(3600), Duration.ofMinutes(30));
+            ReachPoller poller = new ReachPoller(List.of(new ReachClient(sandbox.endpoint("us", "test"))),
+                    new JdbcLiveTaskRepository(db));
+
+            int[] infoPerPoll = new int[3];
+            int[] debugPerPoll = new int[3];
+            for (int poll = 0; poll < 3; poll++) {
+                logs.list.clear();
+                poller.poll();
+                infoPerPoll[poll] = (int) logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(
+                        ch.qos.logback.classic.Level.INFO)).count();
+                debugPerPoll[poll] = logs.list.size() - infoPerPoll[poll];
+                if (poll == 0) {
+                    assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().equals("region us: getJobs"
+                            + " listed 1202 tasks: 2 new, 0 already ours, 1200 not ours {feature CAPTIONS=1200}")),
+                            logs.list.toString());
+                }
+            }
+            assertEquals(3, infoPerPoll[0], "two new tasks and the summary");
+            assertEquals(1, infoPerPoll[1], "the summary changed: the two are ours now");
+            assertEquals(0, infoPerPoll[2], "nothing new to say");
+            assertTrue(debugPerPoll[2] >= 1_200, "each foreign task's reason is at DEBUG: " + debugPerPoll[2]);
+        } finally {
+            logger.detachAppender(logs);
+            logger.setLevel(level);
+        }
+    }
+
+    @Test
     void twelveHundredPendingTasksArePagedThroughAndEqualIdsFromTwoRegionsStayApart() throws Exception {
         SandboxConfig config = SandboxConfig.of(0, 0, 600, 60, SharedAudio.file(SharedAudio.LECTURE))
                 .withRegions("us", "eu");

@@ -134,7 +134,7 @@ class ReachErrorsAndAccessKeysTest {
         client.updateJob(1000, TaskUpdate.to(TaskStatus.PROCESSING));
 
         CaptionAsset added = client.addCaptionAsset(access, entryId,
-                new NewCaptionAsset(OutputFormat.SRT, "English", "English (livecap)", 91));
+                new NewCaptionAsset(OutputFormat.SRT, "English", "English (livecap)", 91), "livecap:test");
         assertEquals(CaptionAsset.STATUS_QUEUED, added.status());
         assertEquals(entryId, added.entryId());
         String srt = "1\n00:00:01,000 --> 00:00:03,200\nthe committee will meet\n\n"
@@ -159,13 +159,36 @@ class ReachErrorsAndAccessKeysTest {
     }
 
     @Test
+    void readyBeforeTheAssetIsReadyIsAViolationAndTheAssetTurnsReadyWhenItsTimeComes() throws Exception {
+        EntryVendorTask task = task(1000);
+        TaskAccess access = task.access().orElseThrow();
+        client.updateJob(1000, TaskUpdate.to(TaskStatus.SCHEDULED));
+        client.updateJob(1000, TaskUpdate.to(TaskStatus.PROCESSING));
+        region.setAssetProcessing(1000L, io.livecap.sandbox.AssetProcessing.queuedFor(Duration.ofMillis(800)));
+        CaptionAsset asset = client.addCaptionAsset(access, task.entryId(),
+                new NewCaptionAsset(OutputFormat.SRT, "English", null, 90), "livecap:test");
+        CaptionAsset filled = client.setCaptionContent(access, asset.id(), "1\n00:00:01,000 --> 00:00:02,000\nhi\n");
+        assertEquals(CaptionAsset.STATUS_QUEUED, filled.status(), "converted asynchronously, as Kaltura does");
+
+        client.updateJob(1000, TaskUpdate.to(TaskStatus.READY).accuracy(90).outputObjectId(asset.id()));
+
+        assertTrue(region.violations(1000).stream().anyMatch(v -> v.contains("READY before caption asset "
+                + asset.id() + " was ready")), region.violations(1000).toString());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!client.getCaptionAsset(access, asset.id()).isReady()) {
+            assertTrue(System.nanoTime() < deadline, "the asset never turned READY");
+            Thread.sleep(50); // polling the asset's status, as a vendor does
+        }
+    }
+
+    @Test
     void anUnreadableCaptionFileIsFlagged() throws Exception {
         EntryVendorTask task = task(1001);
         TaskAccess access = task.access().orElseThrow();
         client.updateJob(1001, TaskUpdate.to(TaskStatus.SCHEDULED));
         client.updateJob(1001, TaskUpdate.to(TaskStatus.PROCESSING));
         CaptionAsset asset = client.addCaptionAsset(access, task.entryId(),
-                new NewCaptionAsset(OutputFormat.SRT, "English", null, null));
+                new NewCaptionAsset(OutputFormat.SRT, "English", null, null), "livecap:test");
         client.setCaptionContent(access, asset.id(), "1\n00:00:01,000 --> 00:00:01,001\nblink\n");
 
         var validation = sandbox.report().path("regions").get(0).path("tasks").get(1)

@@ -5,6 +5,7 @@ import io.livecap.sandbox.ReachSandbox;
 import io.livecap.sandbox.SandboxConfig;
 import io.livecap.sandbox.SandboxRegion;
 import io.livecap.testkit.SharedAudio;
+import io.livecap.sandbox.ActionFault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,13 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Calls get through periods of HTTP 500s and of stalls (done on the server, answer lost), and a non-idempotent call
- * never takes effect twice.
+ * Calls get through periods of HTTP 500s and of stalls (done on the server, answer lost); the one call that is not
+ * idempotent (caption asset add) is never repeated once it may have taken effect, and never looked up by listing.
  */
 class ReachRetryTest {
 
@@ -42,38 +44,56 @@ class ReachRetryTest {
     }
 
     @Test
-    void aCaptionAssetAddedThroughFaultsExistsOnce() throws Exception {
+    void anAddWhoseAnswerIsLostIsNeitherRepeatedNorLookedUp() throws Exception {
         EntryVendorTask task = client.getJobs(TaskStatus.PENDING).get(0);
         client.updateJob(task.id(), TaskUpdate.to(TaskStatus.SCHEDULED));
         client.updateJob(task.id(), TaskUpdate.to(TaskStatus.PROCESSING));
+        region.injectFault(ActionFault.uncertainAdd(task.id())); // made, then HTTP 500
 
-        // the first add lands in the stall: it is carried out but its answer is lost; then 500s
-        sandbox.injectFaults(Fault.stall(Duration.ofMillis(700), Duration.ofMillis(1500)),
-                Fault.http500(Duration.ofMillis(500)));
-        CaptionAsset asset = client.addCaptionAsset(task.access().get(), task.entryId(),
-                new NewCaptionAsset(OutputFormat.SRT, "English", "English", 90));
+        ReachUncertainException unknown = assertThrows(ReachUncertainException.class, () -> client.addCaptionAsset(
+                task.access().get(), task.entryId(), new NewCaptionAsset(OutputFormat.SRT, "English", "English", 90),
+                "livecap:us/1000:test"));
 
-        assertTrue(sandbox.faultsServed(Fault.Kind.STALL) >= 2, "the stall was met");
-        assertTrue(sandbox.faultsServed(Fault.Kind.HTTP_500) >= 1, "the 500s were met");
-        assertEquals(1, region.calls("caption_captionasset.add"), "the lost add was found, not repeated");
-        assertTrue(region.calls("caption_captionasset.list") >= 2, "the lookup itself was retried");
-        assertEquals(1, region.captionAssetCount(task.entryId()), "one asset");
-        assertEquals(asset.id(), client.getCaptionAsset(task.access().get(), asset.id()).id());
+        assertEquals(1, region.faultsServed("caption_captionasset.add"), "the fault was met");
+        assertTrue(unknown.getMessage().contains("outcome unknown"), unknown.getMessage());
+        assertEquals(1, region.calls("caption_captionasset.add"), "not repeated: it may have made an asset");
+        assertEquals(0, region.calls("caption_captionasset.list"), "never listed: Kaltura forbids it");
+        assertEquals(1, region.captionAssetCount(task.entryId()), "the asset was made, its answer lost");
     }
 
     @Test
-    void anAddRefusedWith500IsMadeAgainOnceTheLookupFindsNothing() throws Exception {
+    void anAddThatNeverReachedTheServerIsRetried() throws Exception {
+        int port;
+        try (java.net.ServerSocket unused = new java.net.ServerSocket(0)) {
+            port = unused.getLocalPort();
+        }
+        ReachEndpoint nowhere = new ReachEndpoint("us", java.net.URI.create("http://127.0.0.1:" + port),
+                12345, "vendor", Secret.of("djJ8nowhere"), "1.0.0");
+        ReachClient lost = new ReachClient(nowhere, new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5)));
+
+        ReachUnavailableException error = assertThrows(ReachUnavailableException.class, () -> lost.addCaptionAsset(
+                new TaskAccess(1000, Secret.of("djJ8key")), "1_x", new NewCaptionAsset(OutputFormat.SRT, null, null,
+                        null), "livecap:us/1000:test"));
+        assertFalse(error instanceof ReachUncertainException, "no connection: certainly not made");
+        assertTrue(error.getMessage().contains("gave up after 3 attempt(s)"), error.getMessage());
+    }
+
+    @Test
+    void listingCaptionAssetsIsForbiddenAsOnKaltura() throws Exception {
         EntryVendorTask task = client.getJobs(TaskStatus.PENDING).get(0);
-        client.updateJob(task.id(), TaskUpdate.to(TaskStatus.SCHEDULED));
-        client.updateJob(task.id(), TaskUpdate.to(TaskStatus.PROCESSING));
-        sandbox.injectFaults(Fault.http500(Duration.ofMillis(500)));
-
-        client.addCaptionAsset(task.access().get(), task.entryId(),
-                new NewCaptionAsset(OutputFormat.VTT, "English", "English", 90));
-
-        assertTrue(sandbox.faultsServed(Fault.Kind.HTTP_500) >= 1);
-        assertEquals(2, region.calls("caption_captionasset.add"), "refused, then made");
-        assertEquals(1, region.captionAssetCount(task.entryId()));
+        String body = "{\"format\":1,\"ks\":\"" + task.accessKey().reveal() + "\",\"clientTag\":\"app:1_v_12345_task-"
+                + task.id() + "\",\"filter\":{\"objectType\":\"KalturaCaptionAssetFilter\",\"entryIdEqual\":\""
+                + task.entryId() + "\"}}";
+        var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(region.serviceUrl() + "/api_v3/service/caption_captionasset/action/list"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode());
+        assertTrue(answer.body().contains("SERVICE_FORBIDDEN"), answer.body());
+        assertTrue(region.violations(task.id()).stream().anyMatch(v -> v.contains("forbids listing")),
+                region.violations(task.id()).toString());
     }
 
     @Test

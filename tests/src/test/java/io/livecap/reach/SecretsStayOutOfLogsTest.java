@@ -81,7 +81,7 @@ class SecretsStayOutOfLogsTest {
         EntryVendorTask extended = client.extendAccessKey(task.id());
         secrets.add(extended.accessKey().reveal());
         CaptionAsset asset = client.addCaptionAsset(extended.access().get(), task.entryId(),
-                new NewCaptionAsset(OutputFormat.SRT, "English", null, 80));
+                new NewCaptionAsset(OutputFormat.SRT, "English", null, 80), "livecap:test");
         client.setCaptionContent(extended.access().get(), asset.id(), "1\n00:00:00,000 --> 00:00:01,000\nhi\n");
 
         // a KS the server does not know: Kaltura's INVALID_KS message repeats it

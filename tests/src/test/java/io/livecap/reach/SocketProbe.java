@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +31,13 @@ final class SocketProbe extends WebSocketClient {
     static SocketProbe open(URI url, String bearer) throws InterruptedException {
         SocketProbe probe = new SocketProbe(url, bearer);
         // a server that refuses closes at once; that is an answer, not a failure to connect
-        if (!probe.connectBlocking(10, TimeUnit.SECONDS) && !probe.closed.isDone()) {
-            throw new IllegalStateException("cannot connect to " + url);
+        if (!probe.connectBlocking(10, TimeUnit.SECONDS)) {
+            // the refusal's close can land a moment after connectBlocking gives up (seen on a loaded machine)
+            try {
+                probe.closed.get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot connect to " + url);
+            }
         }
         return probe;
     }

@@ -14,6 +14,11 @@ import java.util.List;
  * stamps them from the timing map, and breaks them into lines. A final that is longer than one caption block
  * (e.g. 2 x 42 characters) becomes several finals of the same utterance, one per block, each with its own times.
  *
+ * <p>The recogniser counts time from this source's first sample; captions carry the stream id's timeline, which
+ * the timing map places after the stream's earlier sources, and number their utterances on from the last of them.
+ * No caption starts before the previous final ended (engines may let a word overlap its neighbour, and a block of a
+ * long utterance begins where its first word does), so the finals of one stream never overlap.
+ *
  * <p>Runs on the session's thread, like the recogniser that calls it.
  */
 public final class CaptionBuilder implements RecognitionListener {
@@ -28,14 +33,31 @@ public final class CaptionBuilder implements RecognitionListener {
     private final TimingMap timing;
     private final LineBreaker breaker;
     private final CaptionSink sink;
+    private final long session;
     private long nextSeq;
-    private long utterance = 1;
+    private long utterance;
+    private long lastFinalEndMs;
     private String lastPartialText = "";
     private long lastPartialEndMs = Long.MIN_VALUE;
 
     /** @param nextSeq the seq of the first caption: 1 for a new stream, one past the stored last for a resumed one */
     public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
                           CaptionSink sink) {
+        this(streamId, language, timing, breaker, nextSeq, 1, 1, 0, sink);
+    }
+
+    /**
+     * For a source that continues its stream's timeline.
+     *
+     * @param session        the stream id's timeline, carried in every caption
+     * @param nextUtterance  the utterance number of this source's first final
+     * @param lastFinalEndMs where the stream's last final ended (timeline ms): nothing starts before it
+     */
+    public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
+                          long session, long nextUtterance, long lastFinalEndMs, CaptionSink sink) {
+        this.session = session;
+        this.utterance = nextUtterance;
+        this.lastFinalEndMs = lastFinalEndMs;
         this.streamId = streamId;
         this.language = language;
         this.timing = timing;
@@ -97,11 +119,37 @@ public final class CaptionBuilder implements RecognitionListener {
         return nextSeq;
     }
 
+    /** The utterance number the next final will carry. */
+    public long nextUtterance() {
+        return utterance;
+    }
+
+    /** Where the last final ended, in timeline ms. */
+    public long lastFinalEndMs() {
+        return lastFinalEndMs;
+    }
+
+    /** Times in the recogniser's ms (since this source's first sample); the caption gets them in timeline ms. */
     private void emit(boolean isFinal, String text, List<String> lines, long startMs, long endMs,
                       List<CaptionWord> words) {
         MediaTime at = timing.at(startMs);
-        sink.accept(new Caption(streamId, nextSeq++, isFinal, utterance, text, lines, at.startMs(), endMs,
-                at.startEpoch(), at.startPts(), words, language));
+        if (at.startMs() < lastFinalEndMs) {
+            at = timing.at(startMs + lastFinalEndMs - at.startMs());
+        }
+        long end = Math.max(at.startMs(), timing.timelineMs(endMs));
+        if (isFinal) {
+            lastFinalEndMs = end;
+        }
+        sink.accept(new Caption(streamId, nextSeq++, isFinal, utterance, text, lines, at.startMs(), end,
+                at.startEpoch(), at.startPts(), onTimeline(words, at.startMs(), end), language, session));
+    }
+
+    private List<CaptionWord> onTimeline(List<CaptionWord> words, long fromMs, long toMs) {
+        return words.stream().map(w -> {
+            long start = Math.min(Math.max(fromMs, timing.timelineMs(w.startMs())), toMs);
+            long end = Math.min(Math.max(start, timing.timelineMs(w.endMs())), toMs);
+            return new CaptionWord(w.word(), start, end, w.confidence());
+        }).toList();
     }
 
     private static List<CaptionWord> toCaptionWords(List<RecognizedWord> words) {

@@ -100,7 +100,7 @@ public final class Dictionary {
         }
         return new Caption(caption.streamId(), caption.seq(), caption.isFinal(), caption.utterance(),
                 correct(caption.text()), correctEach(caption.lines(), "\n"), caption.startMs(), caption.endMs(),
-                caption.startEpoch(), caption.startPts(), words, caption.language());
+                caption.startEpoch(), caption.startPts(), words, caption.language(), caption.session());
     }
 
     /** The text with every term's matches in the term's form; same length as the text. */

@@ -2,6 +2,7 @@ package io.livecap.captions;
 
 import io.livecap.asr.Hypothesis;
 import io.livecap.asr.RecognizedWord;
+import io.livecap.timing.TimelinePoint;
 import io.livecap.timing.TimingMap;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +88,43 @@ class CaptionBuilderTest {
         builder.onFinal(new Hypothesis(List.of(), 0, 100));
         assertTrue(out.isEmpty());
         assertFalse(builder.nextSeq() != 1);
+    }
+
+    @Test
+    void aSourceThatContinuesItsStreamNumbersOnAndStampsTheStreamsTimeline() {
+        TimingMap resumed = new TimingMap(16_000, 90_000, 33);
+        // the stream's previous source left the timeline at 20 s; this one arrives 5 s later with its pts from 0
+        resumed.continueAfter(new TimelinePoint(20_000, 1_700_000_020_000L, 1_800_000, 90_000, 33));
+        for (int i = 0; i < 50; i++) {
+            resumed.append(i * 9_000L, 1_700_000_025_000L + i * 100, 1600);
+        }
+        List<Caption> captions = new ArrayList<>();
+        CaptionBuilder next = new CaptionBuilder("ev42", "en-US", resumed, LineBreaker.defaults(), 39, 2, 7, 19_800,
+                captions::add);
+        next.onFinal(new Hypothesis(List.of(w("welcome", 290, 700), w("back", 700, 1000)), 290, 1000));
+        Caption fin = captions.get(0);
+        assertEquals(39, fin.seq());
+        assertEquals(7, fin.utterance());
+        assertEquals(2, fin.session());
+        assertEquals(25_290, fin.startMs(), "previous end + 5 s gap + 290 ms, not 290");
+        assertEquals(26_000, fin.endMs());
+        assertEquals(290 * 90, fin.startPts(), "start_pts stays the source's own clock");
+        assertEquals(1_700_000_025_290L, fin.startEpoch());
+        assertEquals(List.of(25_290L, 25_700L), fin.words().stream().map(CaptionWord::startMs).toList());
+        assertEquals(8, next.nextUtterance());
+        assertEquals(26_000, next.lastFinalEndMs());
+    }
+
+    @Test
+    void noFinalStartsBeforeThePreviousOneEnded() {
+        // engines let neighbouring words overlap: the second utterance's first word starts inside the first's last
+        builder.onFinal(new Hypothesis(List.of(w("the", 1000, 1400), w("committee", 1400, 2100)), 1000, 2100));
+        builder.onFinal(new Hypothesis(List.of(w("will", 1950, 2300), w("meet", 2300, 2600)), 1950, 2600));
+        Caption first = out.get(0);
+        Caption second = out.get(1);
+        assertEquals(2100, first.endMs());
+        assertEquals(2100, second.startMs());
+        assertEquals(1_000_000 + 2100 * 90, second.startPts(), "its other clocks follow the start it got");
+        assertTrue(second.words().get(0).startMs() >= first.endMs());
     }
 }

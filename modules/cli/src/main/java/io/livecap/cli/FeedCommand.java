@@ -57,9 +57,14 @@ final class FeedCommand implements Callable<Integer> {
             long frames = feeder.feed(AudioFeeder.of(reader), client);
             IngestClient.Closed closed = client.awaitClose(120_000);
             client.messages().forEach(m -> System.err.println("server: " + m));
+            if (closed.code() != 1000) {
+                System.err.printf("feed: sent %.1f s of audio; %s%n", (double) frames / reader.sampleRate(),
+                        client.describeClose(closed));
+                return 2;
+            }
             System.err.printf("feed: sent %.1f s of audio; server closed %d %s%n",
                     (double) frames / reader.sampleRate(), closed.code(), closed.reason());
-            return closed.code() == 1000 ? 0 : 2;
+            return 0;
         }
     }
 }

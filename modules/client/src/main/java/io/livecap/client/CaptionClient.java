@@ -36,6 +36,8 @@ public final class CaptionClient implements AutoCloseable {
     private final Consumer<Received> onMessage;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<JsonNode> eos = new CompletableFuture<>();
+    private volatile Exception lastError;
+    private volatile String closeReason = "";
 
     private final class Socket extends WebSocketClient {
         Socket(URI uri) {
@@ -62,12 +64,14 @@ public final class CaptionClient implements AutoCloseable {
 
         @Override
         public void onClose(int code, String reason, boolean remote) {
+            closeReason = reason;
             eos.completeExceptionally(new IOException("caption websocket closed (" + code + " " + reason
                     + ") before eos"));
         }
 
         @Override
         public void onError(Exception e) {
+            lastError = e;
             eos.completeExceptionally(e);
         }
     }
@@ -82,9 +86,10 @@ public final class CaptionClient implements AutoCloseable {
         });
     }
 
+    /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
         if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS)) {
-            throw new IOException("cannot connect to " + socket.getURI());
+            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs);
         }
     }
 

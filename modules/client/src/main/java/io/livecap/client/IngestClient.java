@@ -3,6 +3,7 @@ package io.livecap.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.captions.Json;
 import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.handshake.ServerHandshake;
 
 import java.io.IOException;
@@ -29,6 +30,8 @@ public final class IngestClient implements AutoCloseable {
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
     private final CompletableFuture<JsonNode> ready = new CompletableFuture<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private volatile Exception lastError;
+    private volatile String closeReason = "";
 
     private final class Socket extends WebSocketClient {
         Socket(URI uri) {
@@ -59,12 +62,14 @@ public final class IngestClient implements AutoCloseable {
 
         @Override
         public void onClose(int code, String reason, boolean remote) {
-            ready.completeExceptionally(new IOException("closed " + code + " " + reason));
+            closeReason = reason;
+            ready.completeExceptionally(new IOException(describeClose(code, reason)));
             closed.complete(new Closed(code, reason, remote));
         }
 
         @Override
         public void onError(Exception e) {
+            lastError = e;
             ready.completeExceptionally(e);
         }
     }
@@ -73,15 +78,16 @@ public final class IngestClient implements AutoCloseable {
         this.socket = new Socket(url);
     }
 
+    /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
         if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS)) {
-            throw new IOException("cannot connect to " + socket.getURI());
+            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs);
         }
     }
 
     /** Sends the start message and waits for {@code ready} (or the server's error). */
     public JsonNode start(Map<String, Object> start, long timeoutMs) throws IOException, InterruptedException {
-        socket.send(Json.write(start));
+        send(() -> socket.send(Json.write(start)));
         try {
             return ready.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -92,22 +98,46 @@ public final class IngestClient implements AutoCloseable {
     }
 
     public void sendText(String text) {
-        socket.send(text);
+        send(() -> socket.send(text));
     }
 
     /** One chunk: 8-byte big-endian pts, then the payload. */
     public void sendChunk(long pts, byte[] payload, int length) {
         ByteBuffer frame = ByteBuffer.allocate(8 + length);
         frame.putLong(pts).put(payload, 0, length).flip();
-        socket.send(frame);
+        send(() -> socket.send(frame));
     }
 
     public void sendBinary(byte[] raw) {
-        socket.send(raw);
+        send(() -> socket.send(raw));
     }
 
     public void eos() {
-        socket.send("{\"type\":\"eos\"}");
+        send(() -> socket.send("{\"type\":\"eos\"}"));
+    }
+
+    /** Sends, or says why the server is no longer listening (its error message, close code and reason). */
+    private void send(Runnable sending) {
+        try {
+            sending.run();
+        } catch (WebsocketNotConnectedException e) {
+            Closed how = closed.getNow(null);
+            throw new ConnectionClosedException(how == null ? "the connection to " + socket.getURI() + " is closed"
+                    : describeClose(how.code(), how.reason()));
+        }
+    }
+
+    /** How the server closed the stream, with the error it sent before (if any). */
+    public String describeClose(Closed how) {
+        return describeClose(how.code(), how.reason());
+    }
+
+    /** "the server closed the stream: 1008 stream_busy: stream x already has a live source", from what it sent. */
+    private String describeClose(int code, String reason) {
+        String said = messages.stream().filter(m -> m.path("type").asText().equals("error"))
+                .map(m -> m.path("code").asText() + ": " + m.path("message").asText()).reduce((a, b) -> b).orElse("");
+        return "the server closed the stream (" + code + (reason == null || reason.isBlank() ? "" : " " + reason)
+                + ")" + (said.isEmpty() ? "" : ": " + said);
     }
 
     /** Waits for the server to close the connection. */

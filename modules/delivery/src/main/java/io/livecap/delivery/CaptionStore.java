@@ -1,6 +1,7 @@
 package io.livecap.delivery;
 
 import io.livecap.captions.Caption;
+import io.livecap.timing.StreamTimeline;
 
 import java.util.List;
 
@@ -21,4 +22,13 @@ public interface CaptionStore {
 
     /** The highest seq the stream has used, partials included, or 0. */
     long lastSeq(String streamId);
+
+    /**
+     * Where the stream id's timeline stands ({@link StreamTimeline#FIRST} for an id never seen). Never behind the
+     * stored finals: a final that was stored but whose timeline update was lost in a crash still counts.
+     */
+    StreamTimeline timeline(String streamId);
+
+    /** Keeps where the stream id's timeline stands. */
+    void saveTimeline(String streamId, StreamTimeline timeline);
 }

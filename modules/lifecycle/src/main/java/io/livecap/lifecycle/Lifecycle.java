@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Drives every Live task on schedule: polls REACH every {@code pollEvery}, and on every tick hands each active task
- * to the {@link LiveTaskRunner} on a small pool - one step at a time per task, so a slow REACH call for one task
+ * to the {@link LiveTaskRunner} on a pool - one step at a time per task, so a slow REACH call for one task
  * never holds up another, and no task is ever advanced twice at once.
  */
 public final class Lifecycle implements AutoCloseable {
@@ -30,7 +30,10 @@ public final class Lifecycle implements AutoCloseable {
     private final Duration tick;
     private final Clock clock;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lifecycle"));
-    private final ExecutorService steps = Executors.newFixedThreadPool(4, r -> daemon(r, "lifecycle-step"));
+    // not a fixed pool: a cut-off waits up to ~45 s for the last finals and their receipts, and tasks of one event
+    // end together; a handful of blocked threads must not hold up another task's PROCESSING. At most one thread per
+    // active task (inFlight), idle ones expire.
+    private final ExecutorService steps = Executors.newCachedThreadPool(r -> daemon(r, "lifecycle-step"));
     private final Set<TaskKey> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Instant nextPoll = Instant.MIN;
 
@@ -79,6 +82,8 @@ public final class Lifecycle implements AutoCloseable {
         ticker.shutdownNow();
         steps.shutdown();
         try {
+            // a poll in flight must finish (or see its interrupt) before the caller closes the database under it
+            ticker.awaitTermination(10, TimeUnit.SECONDS);
             steps.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,9 +4,12 @@ import io.livecap.captions.Dictionary;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.MediaKeyPlacement;
 import io.livecap.ingest.PullSource;
+import io.livecap.ingest.PullState;
+import io.livecap.ingest.PullStatus;
 import io.livecap.reach.CaptionAsset;
 import io.livecap.reach.EntryVendorTask;
 import io.livecap.reach.ExpiredAccessKeyException;
+import io.livecap.reach.FailedExtendAccessKeyException;
 import io.livecap.reach.LiveCaptionFeature;
 import io.livecap.reach.NewCaptionAsset;
 import io.livecap.reach.ReachApiException;
@@ -26,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -41,27 +45,31 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LiveTaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(LiveTaskRunner.class);
+    /** FAILED_EXTEND_ACCESS_KEY this many times in a row ends the task in ERROR. */
+    static final int MAX_FAILED_EXTENSIONS = 3;
 
     private final Map<String, ReachClient> clients;
     private final LiveTaskRepository tasks;
     private final Sessions sessions;
     private final CaptionHub hub;
     private final CaptionUplink uplink;
-    private final TranscriptDelivery transcripts;
     private final LiveTaskStateMachine machine;
+    private final CaptionAssetDelivery assets;
     private final Clock clock;
     private final Map<TaskKey, Instant> lastLookedAt = new ConcurrentHashMap<>();
+    private final Map<TaskKey, Integer> failedExtensions = new ConcurrentHashMap<>();
 
     public LiveTaskRunner(Map<String, ReachClient> clients, LiveTaskRepository tasks, Sessions sessions,
                           CaptionHub hub, CaptionUplink uplink, TranscriptDelivery transcripts,
-                          LiveTaskStateMachine machine, Clock clock) {
+                          LiveTaskStateMachine machine, Duration assetReadyWithin, Clock clock) {
         this.clients = Map.copyOf(clients);
         this.tasks = tasks;
         this.sessions = sessions;
         this.hub = hub;
         this.uplink = uplink;
-        this.transcripts = transcripts;
         this.machine = machine;
+        this.assets = new CaptionAssetDelivery(tasks, transcripts, clock, assetReadyWithin, Duration.ofMillis(500),
+                Duration.ofSeconds(10));
         this.clock = clock;
     }
 
@@ -111,16 +119,16 @@ public final class LiveTaskRunner {
                     tasks.audit(task.key(), "checked", "still ordered at the refund deadline " + task.refundDeadline());
                 }
             }
-            case OPEN_SESSION -> {
-                if (!cancelled(client, task, "check before opening the session")) {
-                    openSession(client, task);
-                    transition(task, task.withState(LiveTaskState.OPEN), "session opened, captions flowing");
-                }
-            }
             case START_PROCESSING -> {
                 if (!cancelled(client, task, "check before going live")) {
                     update(client, task, TaskUpdate.to(TaskStatus.PROCESSING));
-                    transition(task, task.withState(LiveTaskState.PROCESSING), "REACH status PROCESSING");
+                    LiveTask processing = task.withState(LiveTaskState.PROCESSING);
+                    transition(task, processing, "REACH status PROCESSING; captions until " + task.cutoffAt());
+                    // PROCESSING first, then the session: no caption reaches Kaltura while the task is SCHEDULED
+                    if (sessions.get(task.streamId()).isEmpty()) {
+                        openSession(client, processing);
+                        tasks.audit(task.key(), "session", "session opened, captions flowing");
+                    }
                 }
             }
             case KEEP_ALIVE -> {
@@ -132,7 +140,7 @@ public final class LiveTaskRunner {
                 transition(task, task.withState(LiveTaskState.DELIVERING), "captions cut off at " + task.cutoffAt());
             }
             case DELIVER -> deliver(client, task);
-            case MISSED -> fail(client, task, "the ordered slot (" + task.openAt() + " - " + task.cutoffAt()
+            case MISSED -> fail(client, task, "the ordered slot (" + task.slot()
                     + ") passed before livecap could caption it");
             case NONE -> {
             }
@@ -178,7 +186,9 @@ public final class LiveTaskRunner {
             source = source.withKeyPlacement(MediaKeyPlacement.BEARER_HEADER);
         }
         Dictionary dictionary = Dictionary.parse(task.dictionary());
-        sessions.openPull(task.streamId(), source, task.language(), null, dictionary.terms(), dictionary::correct);
+        TaskKey key = task.key();
+        sessions.openPull(task.streamId(), source, task.language(), null, dictionary.terms(), dictionary::correct,
+                (id, status) -> auditPull(key, status));
         uplink.open(task, hub.feed(task.streamId()), feature.captionUrl(), feature.captionToken(), task.cutoffAt());
     }
 
@@ -200,13 +210,33 @@ public final class LiveTaskRunner {
         } catch (ExpiredAccessKeyException e) {
             extend(client, task);
         } catch (TaskNotFoundException e) {
-            log.error("{}: the task vanished from REACH while PROCESSING; captioning on until the cut-off", task);
+            // an answer, not an outage: nobody is left to caption for or to deliver to (and the partner closes the
+            // task's sockets), so captioning stops and the task ends here, unreported: updateJob would not find it
             tasks.audit(task.key(), "vanished", "get answered ENTRY_VENDOR_TASK_NOT_FOUND while PROCESSING");
+            fail(null, task, "the task vanished from REACH (ENTRY_VENDOR_TASK_NOT_FOUND) while PROCESSING;"
+                    + " captions stopped, no caption asset was added");
         }
     }
 
     private LiveTask extend(ReachClient client, LiveTask task) throws ReachException {
-        EntryVendorTask extended = client.extendAccessKey(task.key().id());
+        EntryVendorTask extended;
+        try {
+            extended = client.extendAccessKey(task.key().id());
+            failedExtensions.remove(task.key());
+        } catch (FailedExtendAccessKeyException e) {
+            // Kaltura's own failure to make a key, not a refusal: worth a few tries before the task gives up
+            int failures = failedExtensions.merge(task.key(), 1, Integer::sum);
+            tasks.audit(task.key(), "key_extension_failed", "extendAccessKey failed (" + failures + " of "
+                    + MAX_FAILED_EXTENSIONS + "): " + e.code());
+            if (failures >= MAX_FAILED_EXTENSIONS) {
+                failedExtensions.remove(task.key());
+                throw new ReachApiException(e.code(), "the access key expired and Kaltura failed to extend it "
+                        + failures + " times in a row (" + e.serverMessage() + ")");
+            }
+            log.warn("{}: the access key expired and extending it failed ({} of {}); trying again later", task,
+                    failures, MAX_FAILED_EXTENSIONS);
+            throw new ReachUnavailableException(e.getMessage(), task.key().region(), task.key().id(), e);
+        }
         LiveTask renewed = task.withAccessKey(extended.accessKey() != null ? extended.accessKey() : task.accessKey());
         tasks.save(renewed);
         tasks.audit(task.key(), "key_extended", "access key extended while PROCESSING");
@@ -229,23 +259,63 @@ public final class LiveTaskRunner {
     }
 
     private void deliver(ReachClient client, LiveTask task) throws ReachException {
-        TranscriptDelivery.Transcript transcript = transcripts.build(task);
-        LiveTask current = task;
-        if (current.captionAssetId() == null) {
-            CaptionAsset asset = withKey(client, current, t -> client.addCaptionAsset(access(t), t.entryId(),
-                    new NewCaptionAsset(t.outputFormat(), transcript.languageName(), "livecap (machine)",
-                            transcript.accuracy())));
-            current = tasks.find(task.key()).orElseThrow().withCaptionAsset(asset.id(), transcript.accuracy());
-            tasks.save(current);
-            tasks.audit(task.key(), "asset_added", "caption asset " + asset.id());
+        if (task.captionAssetId() == null && task.delivery().pendingAdd() == null) {
+            try {
+                withKey(client, task, t -> client.get(access(t)));
+            } catch (TaskNotFoundException e) {
+                // nothing to report it to: updateJob would answer ENTRY_VENDOR_TASK_NOT_FOUND too
+                fail(null, task, "the task vanished from REACH (ENTRY_VENDOR_TASK_NOT_FOUND) while PROCESSING;"
+                        + " its captions went out live until the cut-off, no caption asset was added");
+                return;
+            }
         }
-        String assetId = current.captionAssetId();
-        withKey(client, current, t -> client.setCaptionContent(access(t), assetId, transcript.content()));
-        update(client, current, TaskUpdate.to(TaskStatus.READY).accuracy(transcript.accuracy())
-                .outputObjectId(assetId));
-        transition(current, tasks.find(task.key()).orElseThrow().withState(LiveTaskState.READY),
-                "READY: " + transcript.captionCount() + " captions as " + task.outputFormat() + ", accuracy "
-                        + transcript.accuracy() + ", asset " + assetId);
+        CaptionAssetDelivery.AssetCalls calls = new CaptionAssetDelivery.AssetCalls() {
+            @Override
+            public CaptionAsset add(LiveTask t, NewCaptionAsset asset, String marker) throws ReachException {
+                return withKey(client, t, k -> client.addCaptionAsset(access(k), k.entryId(), asset, marker));
+            }
+
+            @Override
+            public CaptionAsset setContent(LiveTask t, String assetId, String content) throws ReachException {
+                return withKey(client, t, k -> client.setCaptionContent(access(k), assetId, content));
+            }
+
+            @Override
+            public CaptionAsset get(LiveTask t, String assetId) throws ReachException {
+                return withKey(client, t, k -> client.getCaptionAsset(access(k), assetId));
+            }
+        };
+        CaptionAssetDelivery.Outcome outcome = assets.step(task, calls);
+        LiveTask current = tasks.find(task.key()).orElseThrow();
+        if (outcome instanceof CaptionAssetDelivery.Outcome.Ready ready) {
+            update(client, current, TaskUpdate.to(TaskStatus.READY).accuracy(ready.accuracy())
+                    .outputObjectId(ready.assetId()));
+            transition(current, current.withState(LiveTaskState.READY), "READY: " + ready.captionCount()
+                    + " captions as " + task.outputFormat() + ", accuracy " + ready.accuracy() + ", asset "
+                    + ready.assetId() + " (status READY)");
+        } else if (outcome instanceof CaptionAssetDelivery.Outcome.Failed failed) {
+            raise(current, LiveTaskStateMachine.ASSET, failed.errDescription());
+            fail(client, current, failed.errDescription());
+        }
+    }
+
+    /** An alert: an ERROR log line, a metric, an audit record. */
+    private void raise(LiveTask task, String kind, String message) {
+        Metrics.counter("livecap.reach.alerts", "kind", kind).increment();
+        log.error("ALERT {}: {}", task, message);
+        tasks.audit(task.key(), "alert_" + kind, message);
+    }
+
+    /** The media pull's states reach the audit trail (one record per change, not per retry); failed is an alert. */
+    private void auditPull(TaskKey key, PullStatus status) {
+        if (status.state() == PullState.RETRYING && status.attempts() > 1) {
+            return;
+        }
+        tasks.audit(key, "media_" + status.state().wireName(), status.toString());
+        if (status.state() == PullState.FAILED) {
+            Metrics.counter("livecap.reach.alerts", "kind", "media_failed").increment();
+            log.error("ALERT task {}: media pull failed: {}", key, status.lastError());
+        }
     }
 
     private void alert(LiveTask task, Instant now) {
@@ -267,6 +337,7 @@ public final class LiveTaskRunner {
     }
 
     private void fail(ReachClient client, LiveTask task, String reason) {
+        assets.forget(task);
         stopSession(task, "task failed");
         uplink.close(task);
         LiveTask failed = tasks.find(task.key()).orElse(task).withError(reason);

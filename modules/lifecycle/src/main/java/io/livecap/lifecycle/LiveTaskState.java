@@ -1,9 +1,10 @@
 package io.livecap.lifecycle;
 
 /**
- * Where livecap is with a Live task. REACH's own status follows: PENDING -> SCHEDULED at once; OPEN is still
- * SCHEDULED in REACH (the session runs from {@code startDate - startTimeBuffer}); PROCESSING from {@code startDate};
- * DELIVERING is still PROCESSING in REACH (captions cut off, transcript on its way); then READY or ERROR.
+ * Where livecap is with a Live task. REACH's own status follows: PENDING -> SCHEDULED at once; PROCESSING (with
+ * the caption session) from {@code startDate}; DELIVERING is still PROCESSING in REACH (captions cut off at
+ * {@code endDate}, transcript on its way); then READY or ERROR. OPEN (session open, REACH still SCHEDULED) is only
+ * found in rows saved by versions that opened the session before PROCESSING; such a task goes PROCESSING next.
  */
 public enum LiveTaskState {
     PENDING, SCHEDULED, OPEN, PROCESSING, DELIVERING, READY, ERROR, CANCELLED;

@@ -10,9 +10,10 @@ import java.util.Optional;
  * <ul>
  * <li>a new task goes PENDING -> SCHEDULED at once;</li>
  * <li>when the refund window closes ({@code startDate - minimalRefundTime}) the task is checked for cancellation,
- *     and checked again just before going live (when the session opens and when it turns PROCESSING);</li>
- * <li>the session opens at {@code startDate - startTimeBuffer}; PROCESSING at {@code startDate};</li>
- * <li>captions stop at {@code endDate + endTimeBuffer}; then the transcript is delivered and the task is READY;</li>
+ *     and checked again just before going live;</li>
+ * <li>at {@code startDate} (the ordered slot, buffers included: {@link io.livecap.reach.OrderedSlot}) the task
+ *     turns PROCESSING and its caption session opens, so no caption ever reaches Kaltura before PROCESSING;</li>
+ * <li>captions stop at {@code endDate}; then the transcript is delivered and the task is READY;</li>
  * <li>while PROCESSING the task is looked at every {@code keepAliveEvery}, so an expired access key is extended
  *     before a call that matters needs it.</li>
  * </ul>
@@ -21,7 +22,7 @@ public final class LiveTaskStateMachine {
 
     /** What to do next. */
     public enum Step {
-        SCHEDULE, REFUND_CHECK, OPEN_SESSION, START_PROCESSING, KEEP_ALIVE, CUT_OFF, DELIVER,
+        SCHEDULE, REFUND_CHECK, START_PROCESSING, KEEP_ALIVE, CUT_OFF, DELIVER,
         /** The slot passed while the task never went live (livecap was down the whole event). */
         MISSED,
         NONE
@@ -29,6 +30,8 @@ public final class LiveTaskStateMachine {
 
     public static final String HALF_TIME = "half";
     public static final String STUCK = "stuck";
+    /** Not a turn-around alert: the delivered caption asset turned ERROR or never became READY. */
+    public static final String ASSET = "asset";
 
     private final Duration keepAliveEvery;
     private final Duration deliveryGrace;
@@ -49,16 +52,17 @@ public final class LiveTaskStateMachine {
                 if (!now.isBefore(task.cutoffAt())) {
                     yield Step.MISSED;
                 }
-                if (!task.refundChecked() && !now.isBefore(min(task.refundDeadline(), task.openAt()))) {
+                if (!task.refundChecked() && !now.isBefore(min(task.refundDeadline(), task.captionsFrom()))) {
                     yield Step.REFUND_CHECK;
                 }
-                yield now.isBefore(task.openAt()) ? Step.NONE : Step.OPEN_SESSION;
+                yield now.isBefore(task.captionsFrom()) ? Step.NONE : Step.START_PROCESSING;
             }
             case OPEN -> {
+                // a row saved by a version that opened the session before PROCESSING
                 if (!now.isBefore(task.cutoffAt())) {
                     yield Step.MISSED;
                 }
-                yield now.isBefore(task.startDate()) ? Step.NONE : Step.START_PROCESSING;
+                yield now.isBefore(task.captionsFrom()) ? Step.NONE : Step.START_PROCESSING;
             }
             case PROCESSING -> {
                 if (!now.isBefore(task.cutoffAt())) {

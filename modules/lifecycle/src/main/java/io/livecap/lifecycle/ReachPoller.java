@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,7 +31,7 @@ public final class ReachPoller {
     private final List<ReachClient> clients;
     private final LiveTaskRepository tasks;
     private final Map<String, CatalogItem> catalog = new ConcurrentHashMap<>();
-    private final Set<String> ignored = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> lastSummary = new ConcurrentHashMap<>();
 
     public ReachPoller(List<ReachClient> clients, LiveTaskRepository tasks) {
         this.clients = List.copyOf(clients);
@@ -53,16 +54,24 @@ public final class ReachPoller {
 
     private int poll(ReachClient client) throws ReachException {
         int added = 0;
+        int known = 0;
         Set<Long> seen = new HashSet<>();
+        Map<String, Integer> skipped = new TreeMap<>();
         for (EntryVendorTask task : client.getJobs(TaskStatus.PENDING, TaskStatus.SCHEDULED)) {
-            if (!seen.add(task.id()) || tasks.find(task.key()).isPresent()) {
+            if (Thread.currentThread().isInterrupted()) {
+                break; // shutting down: the rest waits for the next start
+            }
+            if (!seen.add(task.id())) {
                 continue;
             }
-            if (task.serviceFeature() != ServiceFeature.LIVE_CAPTION || task.serviceType() != ServiceType.MACHINE
-                    || task.schedule().isEmpty()) {
-                if (ignored.add(task.key().toString())) {
-                    log.info("{}: not a machine live caption task with a schedule; not ours", task);
-                }
+            if (tasks.find(task.key()).isPresent()) {
+                known++;
+                continue;
+            }
+            String notOurs = notOurs(task);
+            if (notOurs != null) {
+                skipped.merge(notOurs, 1, Integer::sum);
+                log.debug("{}: {}; not ours", task, notOurs);
                 continue;
             }
             CatalogItem item = catalogItem(client, task.catalogItemId());
@@ -70,12 +79,37 @@ public final class ReachPoller {
             if (tasks.insert(live)) {
                 added++;
                 tasks.audit(live.key(), "seen", "status " + task.status() + ", event " + live.scheduledEventId()
-                        + ", " + live.startDate() + " - " + live.endDate() + ", " + item.outputFormat()
-                        + ", language " + live.language());
-                log.info("{}: new (REACH status {}), starts {}", live, task.status(), live.startDate());
+                        + ", slot " + live.slot() + ", " + item.outputFormat() + ", language " + live.language());
+                log.info("{}: new (REACH status {}), slot {}", live, task.status(), live.slot());
             }
         }
+        int skippedCount = skipped.values().stream().mapToInt(Integer::intValue).sum();
+        // one line per poll however many tasks the partner has (the per-task reasons are at DEBUG); at INFO only
+        // when it says something the previous poll's did not, so a quiet partner is not a line every poll
+        String summary = "region " + client.region() + ": getJobs listed " + seen.size() + " tasks: " + added
+                + " new, " + known + " already ours, " + skippedCount + " not ours"
+                + (skipped.isEmpty() ? "" : " " + skipped);
+        String previous = lastSummary.put(client.region(), summary);
+        if (added > 0 || !summary.equals(previous)) {
+            log.info(summary);
+        } else {
+            log.debug(summary);
+        }
         return added;
+    }
+
+    /** Why a listed task is not a Live caption task of ours, or null if it is. */
+    private static String notOurs(EntryVendorTask task) {
+        if (task.serviceFeature() != ServiceFeature.LIVE_CAPTION) {
+            return "feature " + (task.serviceFeature() == null ? "unknown" : task.serviceFeature().name());
+        }
+        if (task.serviceType() != ServiceType.MACHINE) {
+            return "service type " + (task.serviceType() == null ? "unknown" : task.serviceType().name());
+        }
+        if (task.schedule().isEmpty()) {
+            return "no schedule";
+        }
+        return null;
     }
 
     private CatalogItem catalogItem(ReachClient client, long id) throws ReachException {
@@ -98,7 +132,7 @@ public final class ReachPoller {
                 item.outputFormat() == null ? io.livecap.reach.OutputFormat.SRT : item.outputFormat(), language,
                 task.dictionary(), task.accessKey(),
                 task.status() == TaskStatus.SCHEDULED ? LiveTaskState.SCHEDULED : LiveTaskState.PENDING, false,
-                null, null, null, Set.of());
+                null, null, null, Set.of(), AssetDelivery.NONE);
     }
 
     private static Duration orZero(Duration d) {

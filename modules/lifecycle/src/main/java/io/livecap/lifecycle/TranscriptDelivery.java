@@ -16,8 +16,8 @@ import java.util.List;
  * The transcript a Live task delivers: every stored final caption of its stream, exactly once, in the catalog
  * item's output format, validated before it leaves.
  *
- * <p>Times are rebased on the wall clock: a caption's time in the file is its {@code start_epoch} minus the moment
- * the session opened ({@code startDate - startTimeBuffer}, when the customer's broadcast begins to matter). Stream
+ * <p>Times are rebased on the wall clock: a caption's time in the file is its {@code start_epoch} minus the start
+ * of the ordered slot ({@code taskJobData.startDate}, buffers included: {@link io.livecap.reach.OrderedSlot}). Stream
  * time ({@code start}) restarts at 0 when a session is reopened after a restart; the epoch does not, so captions from
  * before and after a restart share one timeline (our inference: REACH does not say where an asset's zero lies).
  */
@@ -39,7 +39,7 @@ public final class TranscriptDelivery {
             throw new IllegalStateException("no captions were produced for stream " + task.streamId()
                     + " (did the mediaUrl deliver speech?)");
         }
-        List<Caption> rebased = rebase(finals, task.openAt());
+        List<Caption> rebased = rebase(finals, task.captionsFrom());
         SubtitleFormat format = SubtitleFormat.fromReachCode(task.outputFormat().code());
         String content = new TranscriptWriter(format).write(rebased);
         List<String> problems = SubtitleValidator.problems(format, content);

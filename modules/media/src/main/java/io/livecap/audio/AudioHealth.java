@@ -24,17 +24,22 @@ import java.util.function.Consumer;
  *     channel (captions are vanishing, so this needs only 1 s); auto inverts the right channel, or takes the louder
  *     channel alone when the channels are only partly opposed (r &gt; -0.8), since inverting would then cancel the
  *     part they share;</li>
- * <li>left/right dead: the channel below -60 dBFS or 40 dB under the other while the other is above -50 dBFS;
- *     auto uses the live one;</li>
+ * <li>left/right dead: the channel below -60 dBFS or 40 dB under the other while the other is above -50 dBFS,
+ *     with no signal on it for 20 s ({@link #DEAD_WINDOW_MS}); auto uses the live one, and the sum again from the
+ *     first 50 ms piece in which the dead channel carries signal. A silent channel that carried speech in the last
+ *     20 s is a microphone waiting for its turn (an interview), which counts as ok;</li>
  * <li>silence: every channel below -50 dBFS for 10 s;</li>
  * <li>DC offset: a channel's mean above 1 % of full scale for 2 s (cleared below 0.5 % for 2 s); flagged only,
  *     recognisers remove DC themselves.</li>
  * </ul>
  *
- * <p>Hysteresis: a condition is declared after 2 s of windows showing it (1 s for the cancelling sum) and left after
- * 2 s of windows showing the contrary. Windows that show neither (silence, speech pauses, r between -0.5 and -0.3)
+ * <p>Hysteresis: a condition other than a dead channel is declared after 2 s of windows showing it (1 s for the
+ * cancelling sum) and left after 2 s of windows showing the contrary. Windows that show neither (silence, speech pauses, r between -0.5 and -0.3)
  * neither count nor reset, so pauses cannot make a state flap and a fixed source is back to ok after 2 s of audio.
  * Every change is one {@link HealthEvent}, logged, counted and handed to the listener.
+ *
+ * <p>Decisions apply to audio not yet mixed: a {@link ChannelRepair} holds audio the strategy in force would lose
+ * while a decision is pending ({@link #holdAdvised}), so the words that led to a decision get its repair.
  *
  * <p>{@link #accept} and {@link #effectiveStrategy} belong to the session's thread (the listener is called there);
  * {@link #request} and {@link #snapshot} may be called from any thread.
@@ -51,6 +56,13 @@ public final class AudioHealth {
     static final double DC_PERCENT = 1.0;
     static final double DC_CLEAR_PERCENT = 0.5;
     static final int WINDOW_MS = 500;
+    /** Holding and waking are judged on 50 ms pieces, so a repair reaches a word before the recogniser does. */
+    static final int PIECE_MS = 50;
+    /**
+     * A channel is dead only after this long without signal while the other carried speech: a microphone that
+     * waits for its speaker's turn is silent for seconds, and the sum costs a dead channel only 6 dB meanwhile.
+     */
+    public static final long DEAD_WINDOW_MS = 20_000;
     static final int CONFIRM_WINDOWS = 4;
     static final int CANCELLED_CONFIRM_WINDOWS = 2;
     static final int SILENCE_WINDOWS = 20;
@@ -81,6 +93,8 @@ public final class AudioHealth {
     private final int windowFrames;
     private final Consumer<HealthEvent> listener;
     private final WindowMeter meter;
+    private final WindowMeter pieceMeter;
+    private final int pieceFrames;
     private final AtomicReference<ChannelStrategy> pendingRequest = new AtomicReference<>();
     private final ArrayDeque<HealthEvent> recent = new ArrayDeque<>();
     private final Map<String, Long> counts = new TreeMap<>();
@@ -91,6 +105,7 @@ public final class AudioHealth {
     private HealthState condition;                         // what the channels show, silence aside
     private HealthState state = HealthState.UNKNOWN;       // what is reported: condition, or silence
     private HealthState candidate;
+    private ChannelStrategy candidateRepair;
     private int candidateWindows;
     private int cancelledWindows;
     private int silentWindows;
@@ -99,6 +114,10 @@ public final class AudioHealth {
     private long anchorMs = -1;
     private long anchorFrames;
     private long lastWindowEndMs = -1;
+    private final long[] lastSignalMs = {-1, -1};     // per channel: the end of its last window with signal
+    private final boolean[] signalSeen = new boolean[2];
+    private final int[] deadWindows = new int[2];      // per channel: windows showing it dead since its last signal
+    private boolean holdAdvised;
     private WindowLevels lastLevels;
     private volatile HealthSnapshot published;
 
@@ -117,6 +136,8 @@ public final class AudioHealth {
         this.windowFrames = sampleRate * WINDOW_MS / 1000;
         this.listener = Objects.requireNonNull(listener);
         this.meter = new WindowMeter(channels);
+        this.pieceMeter = new WindowMeter(channels);
+        this.pieceFrames = Math.max(1, sampleRate * PIECE_MS / 1000);
         this.requested = Objects.requireNonNull(strategy);
         this.condition = channels == 1 ? HealthState.MONO_SOURCE : HealthState.UNKNOWN;
         this.effective = resolve();
@@ -128,6 +149,20 @@ public final class AudioHealth {
      * stream's {@code start} clock. Decisions (and events) happen as windows complete.
      */
     public void accept(short[] interleaved, int frames, long streamOffsetMs) {
+        accept(interleaved, frames, streamOffsetMs, null);
+    }
+
+    /** What {@link #accept(short[], int, long, Pieces)} reports after judging each piece of a chunk. */
+    interface Pieces {
+        /** Frames {@code [firstFrame, firstFrame + frames)} of the chunk are judged; decisions so far are in force. */
+        void judged(int firstFrame, int frames);
+    }
+
+    /**
+     * As {@link #accept(short[], int, long)}, telling {@code pieces} after each piece (at most 50 ms, never across
+     * a window's end) so that a {@link ChannelRepair} can mix or hold exactly what was judged.
+     */
+    void accept(short[] interleaved, int frames, long streamOffsetMs, Pieces pieces) {
         if (frames < 0 || (long) frames * channels > interleaved.length) {
             throw new IllegalArgumentException(frames + " frames of " + channels + " channels do not fit in "
                     + interleaved.length + " samples");
@@ -138,16 +173,62 @@ public final class AudioHealth {
             anchorMs = streamOffsetMs;
             anchorFrames = 0;
         }
+        if (lastSignalMs[0] < 0) {
+            lastSignalMs[0] = lastSignalMs[1] = streamOffsetMs; // "no signal since" counts from the stream's start
+        }
         int done = 0;
         while (done < frames) {
-            int take = (int) Math.min(frames - done, windowFrames - meter.frames());
-            meter.add(interleaved, done, take);
+            long windowFill = meter.frames() + pieceMeter.frames();
+            int take = (int) Math.min(frames - done,
+                    Math.min(windowFrames - windowFill, pieceFrames - pieceMeter.frames()));
+            int first = done;
             done += take;
-            if (meter.frames() == windowFrames) {
-                endWindow(anchorMs + (anchorFrames + done) * 1000 / sampleRate);
+            long endMs = anchorMs + (anchorFrames + done) * 1000 / sampleRate;
+            WindowLevels piece = null;
+            WindowLevels windowSoFar = null;
+            boolean windowDone = windowFill + take == windowFrames;
+            if (channels == 1) {
+                meter.add(interleaved, first, take);
+            } else {
+                // one pass over the samples: the piece is metered alone, then absorbed into its window
+                pieceMeter.add(interleaved, first, take);
+                piece = pieceMeter.peek();
+                if (pieceMeter.frames() == pieceFrames || windowDone) {
+                    meter.absorb(pieceMeter);
+                } else {
+                    windowSoFar = meter.peekWith(pieceMeter);
+                }
+                wake(piece, endMs);
+            }
+            if (windowDone) {
+                endWindow(endMs);
+                windowSoFar = null;
+            } else if (windowSoFar == null && channels > 1) {
+                windowSoFar = meter.peek();
+            }
+            adviseHold(piece, windowSoFar);
+            if (pieces != null) {
+                pieces.judged(first, take);
             }
         }
         anchorFrames += frames;
+    }
+
+    /**
+     * True while the audio just judged would lose its speech to the strategy in force (a cancelling sum, a stale
+     * repair) or a pending decision would change the strategy: the audio should wait for the decision rather than
+     * reach the recogniser as it is. Never with an operator's strategy, which no decision changes. Session thread only.
+     */
+    boolean holdAdvised() {
+        return holdAdvised;
+    }
+
+    int sampleRate() {
+        return sampleRate;
+    }
+
+    int channels() {
+        return channels;
     }
 
     /** The strategy to mix with now: never {@code auto}. Session thread only. */
@@ -186,6 +267,14 @@ public final class AudioHealth {
 
     private void judge(WindowLevels levels, long endMs) {
         Verdict verdict = verdict(levels);
+        if (verdict != Verdict.SILENT && channels > 1) {
+            track(levels, verdict, endMs);
+        }
+        if (verdict == Verdict.LEFT_DEAD) {
+            verdict = deadVerdict(0, Verdict.LEFT_DEAD, endMs);
+        } else if (verdict == Verdict.RIGHT_DEAD) {
+            verdict = deadVerdict(1, Verdict.RIGHT_DEAD, endMs);
+        }
         boolean explained = false; // this window shows the condition, so its numbers say why
         if (verdict == Verdict.SILENT) {
             silentWindows++;
@@ -193,6 +282,11 @@ public final class AudioHealth {
             silentWindows = 0;
             explained = weigh(verdict, levels) || verdict.shows == condition;
         }
+        report(levels, endMs, explained);
+    }
+
+    /** Emits the state (condition, or silence) if it changed; {@code explained}: the levels show why. */
+    private void report(WindowLevels levels, long endMs, boolean explained) {
         HealthState next;
         if (silentWindows >= SILENCE_WINDOWS || (state == HealthState.SILENCE && condition == HealthState.UNKNOWN)) {
             next = HealthState.SILENCE;
@@ -245,20 +339,112 @@ public final class AudioHealth {
             candidate = null;
             return false;
         }
+        if (verdict == Verdict.LEFT_DEAD || verdict == Verdict.RIGHT_DEAD) {
+            settle(shown, levels); // deadVerdict already waited DEAD_WINDOW_MS
+            return true;
+        }
         if (shown != candidate) {
             candidate = shown;
             candidateWindows = 0;
             cancelledWindows = 0;
         }
+        candidateRepair = repairFor(shown, levels);
         candidateWindows++;
         cancelledWindows = verdict == Verdict.CANCELLED ? cancelledWindows + 1 : 0;
         if (candidateWindows >= CONFIRM_WINDOWS || cancelledWindows >= CANCELLED_CONFIRM_WINDOWS) {
-            condition = shown;
-            repair = repairFor(shown, levels);
-            candidate = null;
+            settle(shown, levels);
             return true;
         }
         return false;
+    }
+
+    private void settle(HealthState shown, WindowLevels levels) {
+        condition = shown;
+        repair = repairFor(shown, levels);
+        candidate = null;
+        effective = resolve();
+    }
+
+    /** Remembers which channel carried signal when; counts the windows that show a channel dead. */
+    private void track(WindowLevels levels, Verdict verdict, long endMs) {
+        for (int channel = 0; channel < 2; channel++) {
+            if (carriesSignal(levels, channel)) {
+                lastSignalMs[channel] = endMs;
+                signalSeen[channel] = true;
+                deadWindows[channel] = 0;
+            }
+        }
+        if (verdict == Verdict.LEFT_DEAD) {
+            deadWindows[0]++;
+        } else if (verdict == Verdict.RIGHT_DEAD) {
+            deadWindows[1]++;
+        }
+    }
+
+    /**
+     * A window where one channel is silent and the other speaks. Evidence of a dead channel only after
+     * {@link #DEAD_WINDOW_MS} without signal on it; before that, if it carried speech earlier, evidence of the
+     * opposite: two microphones taking turns, which only the sum captions.
+     */
+    private Verdict deadVerdict(int channel, Verdict dead, long endMs) {
+        if (condition == dead.shows) {
+            return dead;
+        }
+        if (endMs - lastSignalMs[channel] < DEAD_WINDOW_MS) {
+            return signalSeen[channel] ? Verdict.NORMAL : Verdict.NEUTRAL;
+        }
+        return deadWindows[channel] >= CONFIRM_WINDOWS ? dead : Verdict.NEUTRAL;
+    }
+
+    /** A channel judged dead that carries signal in this piece is used again at once, before the piece is mixed. */
+    private void wake(WindowLevels piece, long endMs) {
+        int channel = condition == HealthState.LEFT_DEAD ? 0 : condition == HealthState.RIGHT_DEAD ? 1 : -1;
+        if (channel < 0 || !carriesSignal(piece, channel)) {
+            return;
+        }
+        lastSignalMs[channel] = endMs;
+        signalSeen[channel] = true;
+        deadWindows[channel] = 0;
+        HealthState was = condition;
+        settle(HealthState.OK, piece);
+        if (state == was) {
+            state = HealthState.OK;
+            emit(HealthState.OK.wireName(), endMs, piece, (channel == 0 ? "left" : "right")
+                    + " channel carries audio again (" + stereoText(piece) + ", was " + was + ") -> " + actionText());
+        }
+        publish();
+    }
+
+    private static boolean carriesSignal(WindowLevels levels, int channel) {
+        double own = channel == 0 ? levels.left().rmsDbfs() : levels.right().rmsDbfs();
+        double other = channel == 0 ? levels.right().rmsDbfs() : levels.left().rmsDbfs();
+        return own > SIGNAL_DBFS && own > other - DEAD_GAP_DB;
+    }
+
+    private void adviseHold(WindowLevels piece, WindowLevels windowSoFar) {
+        holdAdvised = requested == ChannelStrategy.AUTO && channels > 1
+                && (loses(piece) || (windowSoFar != null && loses(windowSoFar))
+                || (candidate != null && candidateRepair != effective));
+    }
+
+    /** True when the strategy in force leaves this audio's speech 12 dB or more below its louder channel. */
+    private boolean loses(WindowLevels w) {
+        double louder = w.louderDbfs();
+        return louder > SIGNAL_DBFS && mixDbfs(w, effective) - louder <= CANCELLED_DB;
+    }
+
+    /** The level of the mono signal {@code strategy} makes of a window, from its channels' powers and r. */
+    static double mixDbfs(WindowLevels w, ChannelStrategy strategy) {
+        double left = Math.pow(10, w.left().rmsDbfs() / 10);
+        double right = Math.pow(10, w.right().rmsDbfs() / 10);
+        double shared = 2 * (w.correlation() == null ? 0 : w.correlation()) * Math.sqrt(left * right);
+        double power = switch (strategy) {
+            case LEFT -> left;
+            case RIGHT -> right;
+            case INVERT_RIGHT -> (left + right - shared) / 4;
+            case SUM, SWAP, AUTO -> (left + right + shared) / 4;
+        };
+        return 10 * Math.log10(Math.max(power, 1e-12));
     }
 
     private static ChannelStrategy repairFor(HealthState condition, WindowLevels levels) {
@@ -325,7 +511,9 @@ public final class AudioHealth {
 
     private String stateText(HealthState before, WindowLevels w) {
         String text = switch (state) {
-            case OK -> "audio ok: " + stereoText(w);
+            case OK -> w.right() != null && (!carriesSignal(w, 0) || !carriesSignal(w, 1))
+                    ? "audio ok: both channels carry speech, in turns (" + stereoText(w) + ")"
+                    : "audio ok: " + stereoText(w);
             case MONO_SOURCE -> "mono source: one channel (" + db(w.left().rmsDbfs()) + "), nothing to compare";
             case SILENCE -> "silence: no channel above " + db(SIGNAL_DBFS) + " for 10 s (" + levelsText(w)
                     + "); no captions until audio returns";

@@ -36,14 +36,20 @@ public final class ChannelMixer {
 
     /** Mixes {@code frames} frames into {@code mono[0, frames)}. */
     public void mix(short[] interleaved, int frames, ChannelStrategy strategy, short[] mono) {
+        mix(interleaved, 0, frames, strategy, mono, 0);
+    }
+
+    /** Mixes frames {@code [firstFrame, firstFrame + frames)} of {@code interleaved} into {@code mono} at {@code at}. */
+    public void mix(short[] interleaved, int firstFrame, int frames, ChannelStrategy strategy, short[] mono, int at) {
         if (strategy == ChannelStrategy.AUTO) {
             throw new IllegalArgumentException("auto is not a mix: pass AudioHealth.effectiveStrategy()");
         }
-        if ((long) frames * channels > interleaved.length || frames > mono.length) {
+        if (firstFrame < 0 || frames < 0 || (long) (firstFrame + frames) * channels > interleaved.length
+                || at < 0 || at + frames > mono.length) {
             throw new IllegalArgumentException(frames + " frames of " + channels + " channels do not fit");
         }
         if (channels == 1) {
-            System.arraycopy(interleaved, 0, mono, 0, frames);
+            System.arraycopy(interleaved, firstFrame, mono, at, frames);
             return;
         }
         if (current == null) {
@@ -55,15 +61,16 @@ public final class ChannelMixer {
         }
         int f = 0;
         for (; f < frames && previous != null; f++) {
-            int from = sample(previous, interleaved, f * channels);
-            int to = sample(current, interleaved, f * channels);
+            int i = (firstFrame + f) * channels;
+            int from = sample(previous, interleaved, i);
+            int to = sample(current, interleaved, i);
             fadeDone++;
-            mono[f] = (short) (from + (to - from) * fadeDone / fadeFrames);
+            mono[at + f] = (short) (from + (to - from) * fadeDone / fadeFrames);
             if (fadeDone == fadeFrames) {
                 previous = null;
             }
         }
-        steady(interleaved, f, frames, mono);
+        steady(interleaved, firstFrame + f, at + f, frames - f, mono);
     }
 
     /** The strategy of the last mix call; null before the first. */
@@ -72,32 +79,33 @@ public final class ChannelMixer {
     }
 
     /** The hot path: one tight loop per strategy, no per-sample switch. */
-    private void steady(short[] in, int from, int frames, short[] out) {
+    private void steady(short[] in, int firstFrame, int at, int count, short[] out) {
         int c = channels;
+        int end = at + count;
         switch (current) {
             case LEFT -> {
-                for (int f = from, i = from * c; f < frames; f++, i += c) {
-                    out[f] = in[i];
+                for (int o = at, i = firstFrame * c; o < end; o++, i += c) {
+                    out[o] = in[i];
                 }
             }
             case RIGHT -> {
-                for (int f = from, i = from * c + 1; f < frames; f++, i += c) {
-                    out[f] = in[i];
+                for (int o = at, i = firstFrame * c + 1; o < end; o++, i += c) {
+                    out[o] = in[i];
                 }
             }
             case INVERT_RIGHT -> {
-                for (int f = from, i = from * c; f < frames; f++, i += c) {
-                    out[f] = (short) ((in[i] - in[i + 1]) >> 1);
+                for (int o = at, i = firstFrame * c; o < end; o++, i += c) {
+                    out[o] = (short) ((in[i] - in[i + 1]) >> 1);
                 }
             }
             default -> {
                 if (c == 2) {
-                    for (int f = from, i = from * 2; f < frames; f++, i += 2) {
-                        out[f] = (short) ((in[i] + in[i + 1]) >> 1);
+                    for (int o = at, i = firstFrame * 2; o < end; o++, i += 2) {
+                        out[o] = (short) ((in[i] + in[i + 1]) >> 1);
                     }
                 } else {
-                    for (int f = from; f < frames; f++) {
-                        out[f] = (short) sample(current, in, f * c);
+                    for (int o = at, i = firstFrame * c; o < end; o++, i += c) {
+                        out[o] = (short) sample(current, in, i);
                     }
                 }
             }

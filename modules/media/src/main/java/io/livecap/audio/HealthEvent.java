@@ -39,6 +39,11 @@ public record HealthEvent(@JsonProperty("stream_id") String streamId,
     /** An operator (or the API) changed the requested strategy. */
     public static final String STRATEGY = "strategy";
 
+    /** The same event at another {@code start}: the session places it on the stream id's timeline. */
+    public HealthEvent at(long startMs) {
+        return new HealthEvent(streamId, time, startMs, kind, state, dcOffset, requested, action, levels, message);
+    }
+
     @JsonProperty("type")
     public String type() {
         return "audio_health";

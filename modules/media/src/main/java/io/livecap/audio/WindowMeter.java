@@ -72,6 +72,43 @@ final class WindowMeter {
 
     /** The window's numbers; then starts a new window. */
     WindowLevels finish() {
+        WindowLevels levels = peek();
+        finishQuietly();
+        return levels;
+    }
+
+    /** Adds what {@code piece} measured (a part of this window metered on its own), and empties it. */
+    void absorb(WindowMeter piece) {
+        frames += piece.frames;
+        sumL += piece.sumL;
+        sumR += piece.sumR;
+        sumLL += piece.sumLL;
+        sumRR += piece.sumRR;
+        sumLR += piece.sumLR;
+        peakL = Math.max(peakL, piece.peakL);
+        peakR = Math.max(peakR, piece.peakR);
+        piece.finishQuietly();
+    }
+
+    private void finishQuietly() {
+        frames = 0;
+        sumL = sumR = sumLL = sumRR = sumLR = 0;
+        peakL = peakR = 0;
+    }
+
+    /** The numbers of the window so far, which goes on. */
+    WindowLevels peek() {
+        return levels(channels, frames, sumL, sumR, sumLL, sumRR, sumLR, peakL, peakR);
+    }
+
+    /** The numbers of the window so far together with {@code piece}, which is not absorbed yet. */
+    WindowLevels peekWith(WindowMeter piece) {
+        return levels(channels, frames + piece.frames, sumL + piece.sumL, sumR + piece.sumR, sumLL + piece.sumLL,
+                sumRR + piece.sumRR, sumLR + piece.sumLR, Math.max(peakL, piece.peakL), Math.max(peakR, piece.peakR));
+    }
+
+    private static WindowLevels levels(int channels, long frames, long sumL, long sumR, long sumLL, long sumRR,
+                                       long sumLR, int peakL, int peakR) {
         double n = Math.max(1, frames);
         double meanL = sumL / n;
         double varL = Math.max(0, sumLL / n - meanL * meanL);
@@ -90,9 +127,6 @@ final class WindowMeter {
                     ? round(power(Math.max(0, varL + varR + 2 * cov) / 4) - power(louder), 10) : null;
             levels = new WindowLevels(left, level(varR, peakR, meanR), correlation, sumVsLouder);
         }
-        frames = 0;
-        sumL = sumR = sumLL = sumRR = sumLR = 0;
-        peakL = peakR = 0;
         return levels;
     }
 

@@ -117,10 +117,19 @@ final class DecoderProcess implements AutoCloseable {
         }
     }
 
-    /** "decoder exited with code N: last line", with the signal named when ffmpeg was killed. */
+    /**
+     * "decoder exited with code N: why", with the signal named when ffmpeg was killed. "Why" is the last of ffmpeg's
+     * last lines that says something permanent ("Failed to resolve hostname", "Server returned 404"), since the very
+     * last line is often only "Input/output error"; else the last line.
+     */
     String describeExit(int code) {
         String signal = code > 128 && code < 160 ? " (killed by signal " + (code - 128) + ")" : "";
-        return "decoder exited with code " + code + signal + ": " + lastLine();
+        String why;
+        synchronized (lastLines) {
+            why = lastLines.stream().filter(l -> PullError.of(l).permanent()).reduce((a, b) -> b)
+                    .orElse(lastLines.isEmpty() ? "(no output)" : lastLines.get(lastLines.size() - 1));
+        }
+        return "decoder exited with code " + code + signal + ": " + why;
     }
 
     boolean isAlive() {

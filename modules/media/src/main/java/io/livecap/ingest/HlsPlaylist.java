@@ -1,5 +1,6 @@
 package io.livecap.ingest;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,14 +16,16 @@ import java.time.Duration;
 final class HlsPlaylist {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http;
 
-    private HlsPlaylist() {
+    /** With the pull's TLS trust ({@link TlsTrust}). */
+    HlsPlaylist(SSLContext tls) {
+        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(tls)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** True when {@code url} (or, for a master playlist, its first variant) answers and has no end marker. */
-    static boolean isLive(URI url) {
+    boolean isLive(URI url) {
         try {
             String playlist = fetch(url);
             if (playlist == null) {
@@ -42,8 +45,8 @@ final class HlsPlaylist {
         }
     }
 
-    private static String fetch(URI url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
+    private String fetch(URI url) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? response.body() : null;
     }

@@ -4,10 +4,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +27,16 @@ import java.util.concurrent.TimeUnit;
  * own that is closer to the media. It lags the media by the transport and server buffering (measured 0.2-0.8 s
  * on loopback, by kind) plus ffmpeg's own few milliseconds.
  *
+ * <p>Its {@link PullStatus} tells the truth: {@code connecting} until audio comes out, {@code live} while it does,
+ * {@code retrying} (with the error and the next attempt's time) after a drop or a failed attempt, {@code failed}
+ * after {@link PullSettings#failAfterAttempts} permanent errors in a row or no audio for
+ * {@link PullSettings#failWithoutAudioAfter} (the listener then hears {@code onFailure}), {@code ended} once closed.
+ *
+ * <p>Host names: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error).
+ * When the decoder cannot resolve names itself (the bundled static ffmpeg, see {@link Ffmpeg}), ffmpeg is given the
+ * address (HTTP keeps the name in its {@code Host} header); https and rtmps by name are refused there, because
+ * TLS needs the name for SNI and the certificate check.
+ *
  * <p>The listener never hears {@code onEnd}: a live source has no end of its own; whoever opened it closes it.
  */
 public final class PullDecoder implements AutoCloseable {
@@ -29,18 +46,32 @@ public final class PullDecoder implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Stall detection where the protocol has none of its own (TCP reads for RTMP and HLS). */
     private static final String RW_TIMEOUT_US = "15000000";
+    /** Audio stopped this long ago on an open connection: no longer live. Chunks come every 20-64 ms. */
+    private static final long STALL_MS = 2_000;
     private static final Logger log = LoggerFactory.getLogger(PullDecoder.class);
+    /** One thread watches every pull for "no audio for too long" (the pull's own thread is blocked reading). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "pull-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final String streamId;
     private final PullSource source;
-    private final Backoff backoff;
+    private final PullSettings settings;
     private final DecodedAudioListener listener;
+    private final PullStateListener states;
+    private final HlsPlaylist playlists;
     private final PtsClock clock;
     private final Thread supervisor;
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean closed;
+    private volatile String givenUp;
     private volatile DecoderProcess current;
     private volatile WebSocketMediaReader currentSocket;
+    private volatile PullStatus status = PullStatus.connecting();
+    private volatile long lastAudioAtMs = System.currentTimeMillis();
+    private ScheduledFuture<?> watch;
     // supervisor thread only
     private long lastPts = Long.MIN_VALUE;
     private int lastSamples;
@@ -51,11 +82,14 @@ public final class PullDecoder implements AutoCloseable {
     private String lostBecause = "";
     private boolean endedCleanly;
 
-    private PullDecoder(String streamId, PullSource source, Backoff backoff, DecodedAudioListener listener) {
+    private PullDecoder(String streamId, PullSource source, PullSettings settings, DecodedAudioListener listener,
+                        PullStateListener states) {
         this.streamId = streamId;
         this.source = source;
-        this.backoff = backoff;
+        this.settings = settings;
         this.listener = listener;
+        this.states = states;
+        this.playlists = new HlsPlaylist(TlsTrust.context(settings));
         this.clock = new PtsClock(source.timescale(), source.ptsBits());
         this.supervisor = new Thread(this::run, "pull-" + streamId);
         this.supervisor.setDaemon(true);
@@ -67,15 +101,48 @@ public final class PullDecoder implements AutoCloseable {
 
     public static PullDecoder start(String streamId, PullSource source, Backoff backoff,
                                     DecodedAudioListener listener) {
-        PullDecoder decoder = new PullDecoder(streamId, source, backoff, listener);
+        return start(streamId, source, PullSettings.DEFAULT.withBackoff(backoff), listener, (id, s) -> {
+        });
+    }
+
+    /**
+     * Starts pulling. Throws {@link IllegalArgumentException} at once for a source this decoder can never pull
+     * (https or rtmps by host name with a decoder that cannot resolve names).
+     */
+    public static PullDecoder start(String streamId, PullSource source, PullSettings settings,
+                                    DecodedAudioListener listener, PullStateListener states) {
+        String refusal = refusal(source);
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
+        PullDecoder decoder = new PullDecoder(streamId, source, settings, listener, states);
         log.info("stream {}: pulling {} ({} ticks/s, pts wrap at 2^{})", streamId, source, source.timescale(),
                 source.ptsBits());
+        states.onPullState(streamId, decoder.status);
+        decoder.watch = WATCHDOG.scheduleAtFixedRate(decoder::checkAudioFlows, 250, 250, TimeUnit.MILLISECONDS);
         decoder.supervisor.start();
         return decoder;
     }
 
+    /** Why the chosen decoder can never pull {@code source}, or null when it can. */
+    public static String refusal(PullSource source) {
+        String scheme = source.url().getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean tls = scheme.equals("https") || scheme.equals("rtmps");
+        if (tls && !Ffmpeg.resolvesHostNames() && !isAddress(source.url().getHost())) {
+            Ffmpeg.Choice decoder = Ffmpeg.choice();
+            return "cannot pull " + scheme + "://" + source.url().getHost() + " with " + decoder.executable() + " "
+                    + decoder.version() + ": it cannot resolve host names, and TLS needs the name (SNI, certificate "
+                    + "check); install a system ffmpeg (apt-get install ffmpeg) or set LIVECAP_FFMPEG";
+        }
+        return null;
+    }
+
     public PullSource source() {
         return source;
+    }
+
+    public PullStatus status() {
+        return status;
     }
 
     /** Stops pulling: kills ffmpeg, closes the websocket, joins the threads; the listener hears nothing more. */
@@ -83,15 +150,8 @@ public final class PullDecoder implements AutoCloseable {
     public void close() {
         closed = true;
         closing.countDown();
-        WebSocketMediaReader socket = currentSocket;
-        if (socket != null) {
-            socket.close();
-        }
-        DecoderProcess ffmpeg = current;
+        stopConnection();
         try {
-            if (ffmpeg != null) {
-                ffmpeg.close();
-            }
             if (Thread.currentThread() != supervisor) { // a listener may close from its callback
                 supervisor.join(10_000);
             }
@@ -106,25 +166,60 @@ public final class PullDecoder implements AutoCloseable {
         return ffmpeg == null ? -1 : ffmpeg.pid();
     }
 
+    private void stopConnection() {
+        WebSocketMediaReader socket = currentSocket;
+        if (socket != null) {
+            socket.close();
+        }
+        DecoderProcess ffmpeg = current;
+        if (ffmpeg != null) {
+            ffmpeg.kill();
+        }
+    }
+
+    private void checkAudioFlows() {
+        long silentMs = System.currentTimeMillis() - lastAudioAtMs;
+        if (status.state() == PullState.LIVE && silentMs > STALL_MS) {
+            // RTMP keeps the connection while the publisher is gone: connected, but no audio is not live
+            setStatus(PullState.CONNECTING, "connected, but no audio for " + STALL_MS / 1000 + " s", null, 0);
+        }
+        Duration giveUpAfter = settings.failWithoutAudioAfter();
+        if (givenUp == null && !closed && !giveUpAfter.isZero() && silentMs > giveUpAfter.toMillis()) {
+            String last = status.lastError().isEmpty() ? "" : " (last error: " + status.lastError() + ")";
+            givenUp = "no audio for " + settings.failWithoutAudioAfter().toSeconds() + " s" + last;
+            closing.countDown();
+            stopConnection();
+        }
+    }
+
+    private synchronized void setStatus(PullState state, String error, Instant nextAttempt, int attempts) {
+        PullStatus next = new PullStatus(state, status.state() == state ? status.since() : Instant.now(), error,
+                nextAttempt, attempts);
+        status = next;
+        states.onPullState(streamId, next);
+    }
+
     private void run() {
         int attempt = 0; // connections in a row that gave no audio
+        int permanentInRow = 0;
         try {
-            while (!closed) {
+            while (!closed && givenUp == null) {
                 if (attempt > 0) {
-                    Duration delay = backoff.delay(attempt);
+                    Duration delay = settings.backoff().delay(attempt);
+                    setStatus(PullState.RETRYING, lastExit, Instant.now().plus(delay), attempt);
                     log.warn("stream {}: reconnect attempt {} to {} in {} ms (last: {})", streamId, attempt, source,
                             delay.toMillis(), lastExit);
                     if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                         break;
                     }
-                    if (endedCleanly && source.kind() == PullSource.Kind.HLS && !HlsPlaylist.isLive(source.target())) {
+                    if (endedCleanly && source.kind() == PullSource.Kind.HLS && !playlists.isLive(source.target())) {
                         lastExit = "the playlist is still ended (#EXT-X-ENDLIST)";
                         attempt++;
                         continue;
                     }
                 }
                 boolean flowed = pullOnce();
-                if (closed) {
+                if (closed || givenUp != null) {
                     break;
                 }
                 if (flowed) {
@@ -132,6 +227,13 @@ public final class PullDecoder implements AutoCloseable {
                     lostBecause = lastExit;
                     listener.onSourceLost(lastExit);
                     attempt = 0;
+                    permanentInRow = 0;
+                }
+                PullError error = PullError.of(lastExit);
+                permanentInRow = error.permanent() ? permanentInRow + 1 : 0;
+                if (permanentInRow >= settings.failAfterAttempts()) {
+                    givenUp = lastExit + " (" + permanentInRow + " attempts in a row)";
+                    break;
                 }
                 attempt++;
             }
@@ -139,16 +241,35 @@ public final class PullDecoder implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("stream {}: pull stopped: decoded audio listener failed", streamId, e);
+        } finally {
+            if (watch != null) {
+                watch.cancel(false);
+            }
+        }
+        if (givenUp != null && !closed) {
+            log.error("stream {}: pull of {} failed: {}", streamId, source, givenUp);
+            setStatus(PullState.FAILED, givenUp, null, status.attempts());
+            listener.onFailure(givenUp);
+        } else {
+            setStatus(PullState.ENDED, status.lastError(), null, status.attempts());
         }
     }
 
     /** One connection, until it ends; true when it gave audio. */
     private boolean pullOnce() throws InterruptedException {
+        List<String> options;
+        String input;
+        try {
+            options = new ArrayList<>();
+            input = ffmpegInput(options);
+        } catch (UnknownHostException e) {
+            lastExit = "unknown host " + source.url().getHost();
+            endedCleanly = false;
+            return false;
+        }
         DecoderProcess ffmpeg;
         try {
-            ffmpeg = source.kind() == PullSource.Kind.WEBSOCKET
-                    ? DecoderProcess.start(streamId, List.of("-f", source.wsFormat()), "pipe:0", source::redact)
-                    : DecoderProcess.start(streamId, inputOptions(), source.target().toString(), source::redact);
+            ffmpeg = DecoderProcess.start(streamId, options, input, source::redact);
         } catch (IOException e) {
             lastExit = "cannot start ffmpeg: " + e.getMessage();
             endedCleanly = false;
@@ -157,14 +278,15 @@ public final class PullDecoder implements AutoCloseable {
         current = ffmpeg;
         boolean flowed = false;
         try {
-            if (closed) {
+            if (closed || givenUp != null) {
                 return false;
             }
             if (source.kind() == PullSource.Kind.WEBSOCKET) {
                 try {
-                    WebSocketMediaReader socket = new WebSocketMediaReader(source, ffmpeg.stdin());
+                    WebSocketMediaReader socket = new WebSocketMediaReader(source, ffmpeg.stdin(),
+                            TlsTrust.context(settings));
                     currentSocket = socket;
-                    if (closed) {
+                    if (closed || givenUp != null) {
                         return false;
                     }
                     socket.open(CONNECT_TIMEOUT);
@@ -177,12 +299,15 @@ public final class PullDecoder implements AutoCloseable {
             boolean gapPending = lastPts != Long.MIN_VALUE; // audio came before: this is a comeback
             DecoderProcess.Frame frame;
             while ((frame = ffmpeg.next()) != null) {
-                if (closed) {
+                if (closed || givenUp != null) {
                     return flowed;
                 }
                 deliver(frame, gapPending);
                 gapPending = false;
                 flowed = true;
+                if (status.state() != PullState.LIVE) {
+                    setStatus(PullState.LIVE, "", null, 0);
+                }
             }
             int code = ffmpeg.exitCode();
             endedCleanly = code == 0;
@@ -205,15 +330,49 @@ public final class PullDecoder implements AutoCloseable {
         }
     }
 
-    private List<String> inputOptions() {
-        List<String> options = new ArrayList<>();
+    /**
+     * What ffmpeg reads ({@code pipe:0} for a websocket), with its input options added to {@code options}. The host
+     * is resolved here first, so that an unknown host is named as such whatever the decoder.
+     */
+    private String ffmpegInput(List<String> options) throws UnknownHostException {
+        URI target = source.target();
+        String host = target.getHost();
+        InetAddress address = host == null ? null : InetAddress.getByName(host);
+        if (source.kind() == PullSource.Kind.WEBSOCKET) {
+            options.addAll(List.of("-f", source.wsFormat()));
+            return "pipe:0";
+        }
+        String scheme = target.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (source.kind() == PullSource.Kind.HLS) {
             options.addAll(List.of("-live_start_index", "-1")); // the default, -3, starts 6 s behind
         }
         if (source.kind() != PullSource.Kind.SRT) { // SRT has its own peer-idle timeout
             options.addAll(List.of("-rw_timeout", RW_TIMEOUT_US));
         }
-        return options;
+        if (scheme.equals("https") || scheme.equals("rtmps")) {
+            options.addAll(List.of("-tls_verify", settings.tlsVerify() ? "1" : "0"));
+            if (settings.tlsVerify() && settings.tlsCaFile() != null) {
+                options.addAll(List.of("-ca_file", settings.tlsCaFile().toString()));
+            }
+        }
+        if (address == null || Ffmpeg.resolvesHostNames() || isAddress(host)) {
+            return target.toString();
+        }
+        // the bundled static ffmpeg crashes resolving names: give it the address, and HTTP servers the name
+        if (scheme.equals("http")) {
+            options.addAll(List.of("-headers", "Host: " + host + (target.getPort() > 0 ? ":" + target.getPort() : "")
+                    + "\r\n"));
+        }
+        String literal = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
+        return target.getScheme() + "://" + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
+                + literal + (target.getPort() > 0 ? ":" + target.getPort() : "")
+                + (target.getRawPath() == null ? "" : target.getRawPath())
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+    }
+
+    private static boolean isAddress(String host) {
+        return host != null && (host.matches("[0-9.]+") || host.contains(":") || host.startsWith("["));
     }
 
     private void deliver(DecoderProcess.Frame frame, boolean afterReconnect) {
@@ -239,6 +398,7 @@ public final class PullDecoder implements AutoCloseable {
         lastSamples = frame.samples();
         lastEpochMs = now;
         deliveredSamples += frame.samples();
+        lastAudioAtMs = now;
         listener.onAudio(new Chunk(pts, now, frame.pcm()));
     }
 }

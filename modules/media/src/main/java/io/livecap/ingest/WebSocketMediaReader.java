@@ -5,6 +5,7 @@ import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -23,11 +24,16 @@ final class WebSocketMediaReader extends WebSocketClient {
     private final PullSource source;
     private final OutputStream sink;
     private volatile String closeReason = "open";
+    private volatile String error = "";
 
-    WebSocketMediaReader(PullSource source, OutputStream sink) {
+    /** {@code tls} checks a wss server's certificate and host name as ffmpeg does for https and rtmps. */
+    WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls) {
         super(source.target(), source.headers());
         this.source = source;
         this.sink = sink;
+        if ("wss".equalsIgnoreCase(source.url().getScheme())) {
+            setSocketFactory(tls.getSocketFactory());
+        }
         setConnectionLostTimeout(30); // pings: a silently dead server ends the connection, and so the pull
     }
 
@@ -78,8 +84,9 @@ final class WebSocketMediaReader extends WebSocketClient {
 
     @Override
     public void onClose(int code, String reason, boolean remote) {
+        // a failed TLS handshake or connect reaches onError first: keep its words, they say what went wrong
         closeReason = "closed " + code + (reason == null || reason.isEmpty() ? "" : " " + source.redact(reason))
-                + (remote ? " by the server" : "");
+                + (remote ? " by the server" : "") + (error.isEmpty() ? "" : ": " + error);
         try {
             sink.close();
         } catch (IOException e) {
@@ -89,6 +96,7 @@ final class WebSocketMediaReader extends WebSocketClient {
 
     @Override
     public void onError(Exception e) {
-        closeReason = source.redact(String.valueOf(e.getMessage()));
+        error = source.redact(e.getClass().getSimpleName() + ": " + e.getMessage());
+        closeReason = error;
     }
 }

@@ -48,20 +48,22 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
     }
 
-    public record Captions(String language, int maxChars, int maxLines) {
+    /** {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions). */
+    public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds) {
     }
 
     public record Audio(String channelStrategy) {
     }
 
-    public record Ingest(int maxChunkBytes) {
+    public record Ingest(int maxChunkBytes, int pullRetryFirstMs, int pullRetryMaxMs, int pullFailAfterAttempts,
+                         int pullFailWithoutAudioSeconds, boolean tlsVerify, String tlsCaFile) {
     }
 
     public record Store(String url) {
     }
 
     public record Reach(List<ReachEndpoint> endpoints, String appVersion, int pollSeconds, int tickMs,
-                        int keepAliveSeconds, int deliveryGraceSeconds) {
+                        int keepAliveSeconds, int deliveryGraceSeconds, int assetReadySeconds) {
 
         public Reach {
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -141,7 +143,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         List<ReachEndpoint> all = new java.util.ArrayList<>(reach.endpoints());
         all.add(endpoint);
         return new LivecapConfig(server, engine, captions, audio, ingest, store, new Reach(all, reach.appVersion(),
-                reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds()));
+                reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
+                reach.assetReadySeconds()));
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
@@ -166,8 +169,14 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         if (reach.pollSeconds() < 1 || reach.tickMs() < 50) {
             throw new ConfigException("reach.poll_seconds must be >= 1 and reach.tick_ms >= 50");
         }
+        if (reach.assetReadySeconds() < 1) {
+            throw new ConfigException("reach.asset_ready_seconds must be >= 1, got " + reach.assetReadySeconds());
+        }
         if (server.port < 0 || server.port > 65535) {
             throw new ConfigException("server.port must be 0-65535, got " + server.port);
+        }
+        if (captions.timelineExpirySeconds < 0) {
+            throw new ConfigException("captions.timeline_expiry_seconds must be >= 0");
         }
         if (captions.maxChars < 8 || captions.maxLines < 1) {
             throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");

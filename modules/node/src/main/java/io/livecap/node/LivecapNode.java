@@ -7,6 +7,9 @@ import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.LineBreaker;
 import io.livecap.config.LivecapConfig;
 import io.livecap.delivery.CaptionHub;
+import io.livecap.ingest.Backoff;
+import io.livecap.ingest.Ffmpeg;
+import io.livecap.ingest.PullSettings;
 import io.livecap.session.Sessions;
 import io.livecap.delivery.PushSettings;
 import io.livecap.lifecycle.KalturaUplink;
@@ -30,6 +33,7 @@ import io.livecap.store.JdbcCaptionStore;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -74,7 +78,10 @@ public final class LivecapNode implements AutoCloseable {
         CaptionHub hub = new CaptionHub(store);
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker,
-                ChannelStrategy.parse(config.audio().channelStrategy()));
+                ChannelStrategy.parse(config.audio().channelStrategy()),
+                Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
+        Ffmpeg.choice(); // decided and logged at start-up, like the engine
+        sessions.usePullSettings(pullSettings(config.ingest()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics);
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
@@ -82,6 +89,13 @@ public final class LivecapNode implements AutoCloseable {
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
                 sessions, tasks) : null;
         return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address);
+    }
+
+    private static PullSettings pullSettings(LivecapConfig.Ingest ingest) {
+        return new PullSettings(new Backoff(Duration.ofMillis(ingest.pullRetryFirstMs()),
+                Duration.ofMillis(ingest.pullRetryMaxMs())), ingest.pullFailAfterAttempts(),
+                Duration.ofSeconds(ingest.pullFailWithoutAudioSeconds()), ingest.tlsVerify(),
+                ingest.tlsCaFile() == null || ingest.tlsCaFile().isBlank() ? null : Path.of(ingest.tlsCaFile()));
     }
 
     private static Lifecycle startLifecycle(LivecapConfig.Reach reach, JdbcDeliveryCheckpoints checkpoints,
@@ -98,7 +112,7 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(reach.deliveryGraceSeconds()));
         LiveTaskRunner runner = new LiveTaskRunner(clients, tasks, sessions, hub,
                 new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()),
-                new TranscriptDelivery(store), machine, clock);
+                new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
                 Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);
         lifecycle.start();

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +21,10 @@ import java.util.stream.Collectors;
  * {@code extendAccessKey} (the server looks the task up by the KS's vendor partner, and extending must work once the
  * access key has expired) and the catalog; the task's access key (a KS limited to the task's entry) for
  * {@code get}, the schedule event and caption assets.
+ * <p>
+ * Which calls are retried through timeouts and 5xx: the reads; {@code updateJob} and {@code setContent} (they set
+ * absolute values: a repeat changes nothing); {@code extendAccessKey} (a repeat only issues another fresh key, and
+ * the newest is kept). Not {@code caption_captionasset.add}, which makes a new asset each time.
  */
 public final class ReachClient {
 
@@ -88,7 +90,7 @@ public final class ReachClient {
             ObjectNode profile = params.putObject("responseProfile");
             profile.put("objectType", "KalturaResponseProfileHolder");
             profile.put("systemName", "reach_vendor");
-            JsonNode answer = call(TASKS, "getJobs", params, endpoint.vendorKs(), false, null, null);
+            JsonNode answer = call(TASKS, "getJobs", params, endpoint.vendorKs(), false, null, true);
             JsonNode objects = answer.path("objects");
             for (JsonNode object : objects) {
                 EntryVendorTask task = parse(() -> WireFormat.task(object, region()), "getJobs", null);
@@ -109,7 +111,7 @@ public final class ReachClient {
     public EntryVendorTask get(TaskAccess task) throws ReachException {
         ObjectNode params = transport.params();
         params.put("id", task.taskId());
-        JsonNode answer = call(TASKS, "get", params, task.accessKey(), true, task.taskId(), null);
+        JsonNode answer = call(TASKS, "get", params, task.accessKey(), true, task.taskId(), true);
         return parse(() -> WireFormat.task(answer, region()), "get", task.taskId());
     }
 
@@ -134,7 +136,7 @@ public final class ReachClient {
         if (update.externalTaskId() != null) {
             fields.put("externalTaskId", update.externalTaskId());
         }
-        JsonNode answer = call(TASKS, "updateJob", params, endpoint.vendorKs(), false, taskId, null);
+        JsonNode answer = call(TASKS, "updateJob", params, endpoint.vendorKs(), false, taskId, true);
         return parse(() -> WireFormat.task(answer, region()), "updateJob", taskId);
     }
 
@@ -146,7 +148,7 @@ public final class ReachClient {
     public EntryVendorTask extendAccessKey(long taskId) throws ReachException {
         ObjectNode params = transport.params();
         params.put("id", taskId);
-        JsonNode answer = call(TASKS, "extendAccessKey", params, endpoint.vendorKs(), false, taskId, null);
+        JsonNode answer = call(TASKS, "extendAccessKey", params, endpoint.vendorKs(), false, taskId, true);
         return parse(() -> WireFormat.task(answer, region()), "extendAccessKey", taskId);
     }
 
@@ -154,7 +156,7 @@ public final class ReachClient {
     public CatalogItem getCatalogItem(long catalogItemId) throws ReachException {
         ObjectNode params = transport.params();
         params.put("id", catalogItemId);
-        JsonNode answer = call(CATALOG, "get", params, endpoint.vendorKs(), false, null, null);
+        JsonNode answer = call(CATALOG, "get", params, endpoint.vendorKs(), false, null, true);
         return parse(() -> WireFormat.catalogItem(answer), "catalog item get", null);
     }
 
@@ -162,18 +164,19 @@ public final class ReachClient {
     public ScheduleEvent getScheduleEvent(TaskAccess task, long scheduledEventId) throws ReachException {
         ObjectNode params = transport.params();
         params.put("scheduleEventId", scheduledEventId);
-        JsonNode answer = call(EVENTS, "get", params, task.accessKey(), true, task.taskId(), null);
+        JsonNode answer = call(EVENTS, "get", params, task.accessKey(), true, task.taskId(), true);
         return parse(() -> WireFormat.scheduleEvent(answer), "schedule event get", task.taskId());
     }
 
     /**
-     * Adds a caption asset (no content yet) to the task's entry. Adding is not idempotent, so when an attempt's
-     * answer is lost the asset it may have created is looked for (by a marker in its {@code partnerData}) before
-     * trying again: a flaky network never leaves two assets.
+     * Adds a caption asset (no content yet) to the task's entry, with {@code marker} in its {@code partnerData} so
+     * the partner can tell which request made it. Adding is not idempotent and Kaltura forbids listing caption
+     * assets ("restricted for security reasons"), so an add whose answer is lost cannot be looked up: it is not
+     * repeated here but ends in {@link ReachUncertainException}, and the caller decides (see
+     * {@code CaptionAssetDelivery}).
      */
-    public CaptionAsset addCaptionAsset(TaskAccess task, String entryId, NewCaptionAsset asset)
+    public CaptionAsset addCaptionAsset(TaskAccess task, String entryId, NewCaptionAsset asset, String marker)
             throws ReachException {
-        String marker = "livecap-request:" + UUID.randomUUID();
         ObjectNode params = transport.params();
         params.put("entryId", entryId);
         ObjectNode fields = params.putObject("captionAsset");
@@ -191,8 +194,7 @@ public final class ReachClient {
         }
         fields.put("usage", "0");
         fields.put("partnerData", marker);
-        Transport.Recovery findEarlierAdd = () -> findCaptionAsset(task, entryId, marker);
-        JsonNode answer = call(CAPTIONS, "add", params, task.accessKey(), true, task.taskId(), findEarlierAdd);
+        JsonNode answer = call(CAPTIONS, "add", params, task.accessKey(), true, task.taskId(), false);
         return parse(() -> WireFormat.captionAsset(answer), "caption asset add", task.taskId());
     }
 
@@ -204,39 +206,20 @@ public final class ReachClient {
         ObjectNode resource = params.putObject("contentResource");
         resource.put("objectType", "KalturaStringResource");
         resource.put("content", content);
-        JsonNode answer = call(CAPTIONS, "setContent", params, task.accessKey(), true, task.taskId(), null);
+        JsonNode answer = call(CAPTIONS, "setContent", params, task.accessKey(), true, task.taskId(), true);
         return parse(() -> WireFormat.captionAsset(answer), "caption asset setContent", task.taskId());
     }
 
     public CaptionAsset getCaptionAsset(TaskAccess task, String captionAssetId) throws ReachException {
         ObjectNode params = transport.params();
         params.put("id", captionAssetId);
-        JsonNode answer = call(CAPTIONS, "get", params, task.accessKey(), true, task.taskId(), null);
+        JsonNode answer = call(CAPTIONS, "get", params, task.accessKey(), true, task.taskId(), true);
         return parse(() -> WireFormat.captionAsset(answer), "caption asset get", task.taskId());
     }
 
-    private Optional<JsonNode> findCaptionAsset(TaskAccess task, String entryId, String marker)
-            throws ReachException {
-        ObjectNode params = transport.params();
-        ObjectNode filter = params.putObject("filter");
-        filter.put("objectType", "KalturaCaptionAssetFilter");
-        filter.put("entryIdEqual", entryId);
-        ObjectNode pager = params.putObject("pager");
-        pager.put("objectType", "KalturaFilterPager");
-        pager.put("pageSize", PAGE_SIZE);
-        pager.put("pageIndex", 1);
-        JsonNode answer = call(CAPTIONS, "list", params, task.accessKey(), true, task.taskId(), null);
-        for (JsonNode asset : answer.path("objects")) {
-            if (marker.equals(asset.path("partnerData").asText())) {
-                return Optional.of(asset);
-            }
-        }
-        return Optional.empty();
-    }
-
     private JsonNode call(String service, String action, ObjectNode params, Secret ks, boolean withAccessKey,
-                          Long taskId, Transport.Recovery recovery) throws ReachException {
-        return transport.call(new Transport.Call(service, action, params, ks, withAccessKey, taskId, recovery));
+                          Long taskId, boolean idempotent) throws ReachException {
+        return transport.call(new Transport.Call(service, action, params, ks, withAccessKey, taskId, idempotent));
     }
 
     private interface Parse<T> {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * API v3 over HTTP for one endpoint: the JSON envelope ({@code format}, {@code ks}, {@code clientTag}), retries,
@@ -26,14 +25,14 @@ import java.util.Optional;
  */
 final class Transport {
 
-    /** Finds the effect of a call whose answer was lost, so a non-idempotent call is not made twice. */
-    interface Recovery {
-        Optional<JsonNode> find() throws ReachException;
-    }
-
-    /** One API call. {@code recovery} is null for idempotent calls, which are simply retried. */
+    /**
+     * One API call. An idempotent call (a read, or a write of absolute values) is retried through timeouts and 5xx;
+     * one that is not ({@code caption_captionasset.add}) is retried only when it certainly never reached the server
+     * (no connection), and otherwise ends in {@link ReachUncertainException}: whoever made it decides from what
+     * Kaltura can be asked.
+     */
     record Call(String service, String action, ObjectNode params, Secret ks, boolean withAccessKey, Long taskId,
-                Recovery recovery) {
+                boolean idempotent) {
 
         String name() {
             return service + "." + action;
@@ -113,6 +112,12 @@ final class Transport {
                 Thread.currentThread().interrupt();
                 throw new ReachUnavailableException(where + ": interrupted", endpoint.region(), call.taskId(), e);
             }
+            if (!call.idempotent() && mayHaveTakenEffect) {
+                String message = where + ": outcome unknown after " + lastFailure + " (the call may have taken"
+                        + " effect; not repeated)";
+                log.warn(message);
+                throw new ReachUncertainException(message, endpoint.region(), call.taskId(), lastCause);
+            }
             if (attempt >= policy.maxAttempts()) {
                 break;
             }
@@ -123,13 +128,6 @@ final class Transport {
             log.warn("{}: attempt {}/{} failed: {}; retrying in {} ms", where, attempt, policy.maxAttempts(),
                     lastFailure, wait.toMillis());
             pause(wait, where, call.taskId());
-            if (call.recovery() != null && mayHaveTakenEffect) {
-                Optional<JsonNode> done = call.recovery().find();
-                if (done.isPresent()) {
-                    log.info("{}: an earlier attempt had taken effect; not repeating it", where);
-                    return done.get();
-                }
-            }
         }
         String message = where + ": gave up after " + attempt + " attempt(s) in " + millisSince(startNanos)
                 + " ms; last: " + lastFailure;

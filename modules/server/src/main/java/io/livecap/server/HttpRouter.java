@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.ingest.IngestError;
 import io.livecap.ingest.PullSource;
+import io.livecap.ingest.PullStatus;
+import io.livecap.session.PullStream;
 import io.livecap.session.StreamSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,12 +90,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         Matcher stream = STREAM_PATH.matcher(path);
         if (stream.matches()) {
             StreamSession session = context.sessions().get(stream.group(1)).orElse(null);
-            if (session == null) {
-                return Reply.error(HttpResponseStatus.NOT_FOUND, "no live stream " + stream.group(1));
-            }
             String part = stream.group(2) == null ? "" : stream.group(2);
+            if (session == null) {
+                PullStatus over = context.sessions().finishedPull(stream.group(1)).orElse(null);
+                if (over != null && part.equals("/health") && method == HttpMethod.GET) {
+                    return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", stream.group(1), "live", false,
+                            "pull", over.toJson()));
+                }
+                return notLive(stream.group(1), over);
+            }
             return switch (part) {
-                case "/health" -> method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, session.health())
+                case "/health" -> method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, health(session))
                         : notAllowed(method, "GET");
                 case "/timing" -> method == HttpMethod.GET
                         ? Reply.json(HttpResponseStatus.OK, session.timingReport()) : notAllowed(method, "GET");
@@ -163,9 +171,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             PullSource source = PullSource.of(body.get("url").asText(), body.path("key").asText(null));
             ChannelStrategy strategy = body.hasNonNull("channel_strategy")
                     ? ChannelStrategy.parse(body.get("channel_strategy").asText()) : null;
-            context.sessions().openPull(id, source, body.path("language").asText(context.defaultLanguage()),
-                    strategy);
-            return Reply.json(HttpResponseStatus.CREATED, Map.of("stream_id", id, "source", source.toString()));
+            PullStream pull = context.sessions().openPull(id, source,
+                    body.path("language").asText(context.defaultLanguage()), strategy);
+            return Reply.json(HttpResponseStatus.CREATED, Map.of("stream_id", id, "source", source.toString(),
+                    "pull", pull.status().toJson()));
         } catch (IngestError e) {
             return Reply.error(HttpResponseStatus.CONFLICT, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -179,6 +188,26 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     + " is pushed, not pulled: its source ends it");
         }
         return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", session.streamId(), "state", "ending"));
+    }
+
+    /**
+     * 404 for a stream that is not live, saying whether it ended ({@code "state":"ended"}, with its last seq and,
+     * for a pull, how the pull ended) or is unknown here ({@code "state":"unknown"}).
+     */
+    private Reply notLive(String id, PullStatus pull) {
+        long lastSeq = context.sessions().hub().store().lastSeq(id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean ended = lastSeq > 0 || pull != null;
+        body.put("error", "no live stream " + id + (ended ? ": it ended" + (lastSeq > 0 ? " (last seq " + lastSeq
+                + "; replay its captions with ?from_seq=0)" : "") : "")
+                + (pull == null ? "" : "; its pull is " + pull));
+        body.put("stream_id", id);
+        body.put("state", ended ? "ended" : "unknown");
+        body.put("last_seq", lastSeq);
+        if (pull != null) {
+            body.put("pull", pull.toJson());
+        }
+        return Reply.json(HttpResponseStatus.NOT_FOUND, body);
     }
 
     private static Reply notAllowed(HttpMethod method, String allowed) {
@@ -265,12 +294,32 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             row.put("sample_rate", s.format().sampleRate());
             row.put("channels", s.format().channels());
             row.put("language", s.format().language());
-            row.put("source", context.sessions().isPulled(s.streamId()) ? "pull" : "push");
+            Optional<PullStream> pull = context.sessions().pull(s.streamId());
+            row.put("source", pull.isPresent() ? "pull" : "push");
+            pull.ifPresent(p -> row.put("pull", p.status().toJson()));
             row.put("audio_health", s.health().state().wireName());
             row.put("channel_strategy", s.health().effective().wireName());
             list.add(row);
         }
+        context.sessions().finishedPulls().forEach((id, status) -> {
+            if (context.sessions().get(id).isEmpty()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("stream_id", id);
+                row.put("state", "ended");
+                row.put("source", "pull");
+                row.put("pull", status.toJson());
+                list.add(row);
+            }
+        });
         return list;
+    }
+
+    /** A session's audio health, and its pull's state when it is pulled. */
+    private Map<String, Object> health(StreamSession session) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> health = new LinkedHashMap<>(Json.MAPPER.convertValue(session.health(), Map.class));
+        context.sessions().pull(session.streamId()).ifPresent(p -> health.put("pull", p.status().toJson()));
+        return health;
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {

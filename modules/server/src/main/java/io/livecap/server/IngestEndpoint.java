@@ -64,6 +64,9 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
                 case "start" -> start(json);
                 case "eos" -> {
                     requireStarted();
+                    if (json.path("end_event").asBoolean(false)) {
+                        session.markEventEnded();
+                    }
                     if (decoder != null) {
                         decoder.endOfInput(); // the decoder drains, then ends the session
                     } else {

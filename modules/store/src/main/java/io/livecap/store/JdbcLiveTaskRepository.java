@@ -1,6 +1,7 @@
 package io.livecap.store;
 
 import io.livecap.delivery.StoreException;
+import io.livecap.lifecycle.AssetDelivery;
 import io.livecap.lifecycle.LiveTask;
 import io.livecap.lifecycle.LiveTaskRepository;
 import io.livecap.lifecycle.LiveTaskState;
@@ -28,7 +29,8 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
 
     private static final String COLUMNS = "region, task_id, entry_id, partner_id, catalog_item_id,"
             + " scheduled_event_id, start_date, end_date, refund_window_s, start_buffer_s, end_buffer_s, output_format,"
-            + " language, dictionary, access_key, state, refund_checked, caption_asset_id, accuracy, error, alerts";
+            + " language, dictionary, access_key, state, refund_checked, caption_asset_id, accuracy, error, alerts,"
+            + " asset_pending_add, asset_content_set_at";
 
     private final Database db;
 
@@ -39,7 +41,7 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
     @Override
     public boolean insert(LiveTask task) {
         String sql = "INSERT INTO live_task (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?)";
+                + " ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = db.connection(); PreparedStatement insert = c.prepareStatement(sql)) {
             bind(insert, task);
             insert.executeUpdate();
@@ -54,7 +56,8 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
     @Override
     public void save(LiveTask task) {
         String sql = "UPDATE live_task SET access_key = ?, state = ?, refund_checked = ?, caption_asset_id = ?,"
-                + " accuracy = ?, error = ?, alerts = ?, updated_at = CURRENT_TIMESTAMP WHERE region = ? AND task_id = ?";
+                + " accuracy = ?, error = ?, alerts = ?, asset_pending_add = ?, asset_content_set_at = ?,"
+                + " updated_at = CURRENT_TIMESTAMP WHERE region = ? AND task_id = ?";
         try (Connection c = db.connection(); PreparedStatement update = c.prepareStatement(sql)) {
             update.setString(1, task.accessKey() == null ? null : task.accessKey().reveal());
             update.setString(2, task.state().name());
@@ -67,8 +70,10 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
             }
             update.setString(6, task.error());
             update.setString(7, String.join(",", task.alerts()));
-            update.setString(8, task.key().region());
-            update.setLong(9, task.key().id());
+            update.setString(8, task.delivery().pendingAdd());
+            update.setTimestamp(9, timestamp(task.delivery().contentSetAt()));
+            update.setString(10, task.key().region());
+            update.setLong(11, task.key().id());
             if (update.executeUpdate() != 1) {
                 throw new StoreException("cannot save " + task + ": not in the database", null);
             }
@@ -165,11 +170,18 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
         }
         s.setString(20, t.error());
         s.setString(21, String.join(",", t.alerts()));
+        s.setString(22, t.delivery().pendingAdd());
+        s.setTimestamp(23, timestamp(t.delivery().contentSetAt()));
+    }
+
+    private static Timestamp timestamp(java.time.Instant at) {
+        return at == null ? null : Timestamp.from(at);
     }
 
     private static LiveTask read(ResultSet r) throws SQLException {
         String key = r.getString("access_key");
         Integer accuracy = r.getObject("accuracy", Integer.class);
+        Timestamp contentSetAt = r.getTimestamp("asset_content_set_at");
         Set<String> alerts = Arrays.stream(r.getString("alerts").split(",")).filter(a -> !a.isBlank())
                 .collect(Collectors.toSet());
         return new LiveTask(new TaskKey(r.getString("region"), r.getLong("task_id")), r.getString("entry_id"),
@@ -179,6 +191,7 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
                 Duration.ofSeconds(r.getLong("end_buffer_s")), OutputFormat.of(r.getInt("output_format")),
                 r.getString("language"), r.getString("dictionary"), key == null ? null : Secret.of(key),
                 LiveTaskState.valueOf(r.getString("state")), r.getBoolean("refund_checked"),
-                r.getString("caption_asset_id"), accuracy, r.getString("error"), alerts);
+                r.getString("caption_asset_id"), accuracy, r.getString("error"), alerts,
+                new AssetDelivery(r.getString("asset_pending_add"), contentSetAt == null ? null : contentSetAt.toInstant()));
     }
 }
