@@ -1,5 +1,7 @@
 package io.livecap.delivery;
 
+import io.livecap.testkit.CapturedLogs;
+import io.livecap.testkit.TcpRelay;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;

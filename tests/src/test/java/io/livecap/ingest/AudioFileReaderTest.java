@@ -1,5 +1,6 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.TestMedia;
 import io.livecap.testkit.SharedAudio;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,9 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.TestMedia;
+import io.livecap.testkit.LiveEncoder;
+import io.livecap.testkit.RtmpServer;
+import io.livecap.testkit.HlsServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.captions.Json;
 import org.junit.jupiter.api.Test;

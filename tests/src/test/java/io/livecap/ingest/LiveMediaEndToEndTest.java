@@ -1,5 +1,9 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.TestMedia;
+import io.livecap.testkit.LiveEncoder;
+import io.livecap.testkit.RtmpServer;
+import io.livecap.testkit.HlsServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.captions.Caption;
 import io.livecap.client.CaptionClient;
@@ -8,7 +12,6 @@ import io.livecap.captions.Json;
 import io.livecap.node.LivecapNode;
 import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.Sox;
-import io.livecap.testkit.TestConfig;
 import io.livecap.testkit.TestEngines;
 import io.livecap.testkit.WordErrorRate;
 import org.junit.jupiter.api.AfterAll;

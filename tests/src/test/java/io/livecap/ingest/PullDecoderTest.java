@@ -1,5 +1,12 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.DecodedAudioRecorder;
+import io.livecap.testkit.TestCertificate;
+import io.livecap.testkit.WebSocketMediaServer;
+import io.livecap.testkit.TestMedia;
+import io.livecap.testkit.LiveEncoder;
+import io.livecap.testkit.RtmpServer;
+import io.livecap.testkit.HlsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +92,7 @@ class PullDecoderTest {
                      "-hls_flags", "delete_segments+temp_file", "-hls_start_number_source", "epoch"),
                      segments.resolve("live.m3u8").toString(), log())) {
             awaitFile(segments.resolve("live.m3u8"), Duration.ofSeconds(20)); // until then the playlist is a 404
-            RecordingListener heard = new RecordingListener();
+            DecodedAudioRecorder heard = new DecodedAudioRecorder();
             PullStateTest.States states = new PullStateTest.States();
             PullSource source = PullSource.of(server.url("moved/live.m3u8"), "");
             assertTrue(source.toString().startsWith("https://localhost:"), source.toString());
@@ -122,7 +129,7 @@ class PullDecoderTest {
         Path ts = TestMedia.lecture("mpegts", 0);
         int port = LiveEncoder.freePort();
         TestCertificate certificate = TestCertificate.forLocalhost(dir);
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
                 LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()), certificate);
              PullDecoder decoder = PullDecoder.start("wss-pull", PullSource.of("wss://localhost:" + port + "/media",
@@ -137,7 +144,7 @@ class PullDecoderTest {
     void websocketWithAWrongKeyIsRefusedAndThePullKeepsRetryingWithoutAudio() throws Exception {
         Path ts = TestMedia.lecture("mpegts", 0);
         int port = LiveEncoder.freePort();
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
                 LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()));
              PullDecoder decoder = PullDecoder.start("ws-bad-key",
@@ -162,7 +169,7 @@ class PullDecoderTest {
 
     private void runOutage(String kind, PullSource source, PullSettings settings, SourceStarter starter,
                            long minGapMs, long maxGapMs) throws Exception {
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         PullStateTest.States states = new PullStateTest.States();
         AutoCloseable running = starter.start();
         long sourceStarted = System.currentTimeMillis();

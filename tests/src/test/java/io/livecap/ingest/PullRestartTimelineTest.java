@@ -1,5 +1,8 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.WebSocketMediaServer;
+import io.livecap.testkit.TestMedia;
+import io.livecap.testkit.LiveEncoder;
 import io.livecap.captions.Caption;
 import io.livecap.client.CaptionClient;
 import io.livecap.node.LivecapNode;

@@ -1,5 +1,12 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.DecodedAudioRecorder;
+import io.livecap.testkit.TestCertificate;
+import io.livecap.testkit.WebSocketMediaServer;
+import io.livecap.testkit.TestMedia;
+import io.livecap.testkit.LiveEncoder;
+import io.livecap.testkit.RtmpServer;
+import io.livecap.testkit.HlsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +76,7 @@ class PullStateTest {
     private PullStatus failedWith(PullSource source, PullSettings settings, String expectedError, Duration within)
             throws Exception {
         States states = new States();
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         long started = System.nanoTime();
         try (PullDecoder ignored = PullDecoder.start("state-test", source, settings, heard, states)) {
             PullStatus failed = states.await("failed", within, s -> s.state() == PullState.FAILED);
@@ -107,7 +114,7 @@ class PullStateTest {
     void aRefusedPortIsRetryingWithTheErrorAndTheNextAttemptThenFailsWithoutAudio() throws Exception {
         int port = LiveEncoder.freePort(); // nothing listens there
         States states = new States();
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         Instant started = Instant.now();
         try (PullDecoder ignored = PullDecoder.start("refused", PullSource.of("http://localhost:" + port
                 + "/live.m3u8", ""), QUICK, heard, states)) {
@@ -164,7 +171,7 @@ class PullStateTest {
     void stoppingAPullEndsIt() throws Exception {
         States states = new States();
         PullDecoder decoder = PullDecoder.start("stopped", PullSource.of("srt://localhost:" + LiveEncoder.freePort()
-                + "?mode=caller", ""), QUICK, new RecordingListener(), states);
+                + "?mode=caller", ""), QUICK, new DecodedAudioRecorder(), states);
         decoder.close();
         assertEquals(PullState.ENDED, decoder.status().state());
         assertEquals(PullState.ENDED, states.seen.get(states.seen.size() - 1).state());

@@ -1,5 +1,7 @@
 package io.livecap.ingest;
 
+import io.livecap.testkit.DecodedAudioRecorder;
+import io.livecap.testkit.TestMedia;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +34,7 @@ class PushDecoderTest {
         // starts 30 s before 2^33 / 90 kHz, so the pts wrap in the middle of the lecture
         Path ts = TestMedia.lecture("mpegts", TestMedia.TS_WRAP_S - 30);
         List<TestMedia.Piece> pieces = TestMedia.tsPieces(ts, 4);
-        RecordingListener heard = push("mpegts", 90_000, 33, pieces);
+        DecodedAudioRecorder heard = push("mpegts", 90_000, 33, pieces);
 
         assertAllAudioCameOut(ts, heard);
         List<Chunk> out = heard.chunks();
@@ -58,7 +60,7 @@ class PushDecoderTest {
     void pushedFlvComesOutWholeWithItsMillisecondTimestampsAndArrivalEpochs() throws Exception {
         Path flv = TestMedia.lecture("flv", 3_600);
         List<TestMedia.Piece> pieces = TestMedia.flvPieces(flv, 5);
-        RecordingListener heard = push("flv", 1_000, 32, pieces);
+        DecodedAudioRecorder heard = push("flv", 1_000, 32, pieces);
 
         assertAllAudioCameOut(flv, heard);
         List<Chunk> out = heard.chunks();
@@ -72,7 +74,7 @@ class PushDecoderTest {
 
     @Test
     void garbageInputFailsClearlyAndQuickly() throws Exception {
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         byte[] garbage = new byte[64 * 1024];
         Random random = new Random(42);
         long started = System.nanoTime();
@@ -92,7 +94,7 @@ class PushDecoderTest {
 
     @Test
     void flvThatIsNotFlvFailsWithFfmpegsReason() throws Exception {
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         try (PushDecoder decoder = PushDecoder.start("not-flv", "flv", 1_000, 32, heard)) {
             decoder.write(new Chunk(0, System.currentTimeMillis(), "this is not a video".repeat(100).getBytes()));
             decoder.endOfInput();
@@ -105,7 +107,7 @@ class PushDecoderTest {
     void killedDecoderFailsTheStreamInsteadOfHangingIt() throws Exception {
         Path ts = TestMedia.lecture("mpegts", 10);
         List<TestMedia.Piece> pieces = TestMedia.tsPieces(ts, 4);
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         try (PushDecoder decoder = PushDecoder.start("killed", "mpegts", 90_000, 33, heard)) {
             for (TestMedia.Piece piece : pieces.subList(0, 20)) {
                 decoder.write(new Chunk(piece.pts(), System.currentTimeMillis(), piece.bytes()));
@@ -120,7 +122,7 @@ class PushDecoderTest {
 
     @Test
     void closeLeavesNoFfmpegAndNoThreadBehind() throws Exception {
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         PushDecoder decoder = PushDecoder.start("closing", "mpegts", 90_000, 33, heard);
         long pid = decoder.pid();
         TestMedia.Piece first = TestMedia.tsPieces(TestMedia.lecture("mpegts", 10), 4).get(0);
@@ -138,7 +140,7 @@ class PushDecoderTest {
     void everyOtherContainerTheIngestAcceptsDecodesWhole(String codec, String muxer, String encoder) throws Exception {
         Path file = TestMedia.encoded("lecture-10s." + codec, "-t", "10", "-ac", "2", "-c:a", encoder, "-f", muxer);
         long firstHeader = 900_000; // 10 s: ADTS has no timestamps, so its pts count on from the first header
-        RecordingListener heard = push(codec, 90_000, 33, TestMedia.pieces(file, 4_096, firstHeader));
+        DecodedAudioRecorder heard = push(codec, 90_000, 33, TestMedia.pieces(file, 4_096, firstHeader));
 
         long expectedMs = TestMedia.decodeWhole(file).length / 64L;
         assertEquals(expectedMs, heard.samples() / 16, 5, "ms of audio out, as a whole-file decode gives");
@@ -158,7 +160,7 @@ class PushDecoderTest {
     @Test
     void monoComesOutAsDualMonoAndSurroundIsDownmixedToStereo() throws Exception {
         Path mono = TestMedia.encoded("lecture-10s-mono.ts", "-t", "10", "-ac", "1", "-c:a", "aac", "-f", "mpegts");
-        RecordingListener heard = push("mpegts", 90_000, 33, TestMedia.tsPieces(mono, 4));
+        DecodedAudioRecorder heard = push("mpegts", 90_000, 33, TestMedia.tsPieces(mono, 4));
         short[] pcm = samples(heard);
         for (int i = 0; i < pcm.length; i += 2) {
             assertEquals(pcm[i], pcm[i + 1], "left equals right at frame " + i / 2);
@@ -176,7 +178,7 @@ class PushDecoderTest {
     @Test
     void pushedAtLivePaceAudioComesOutPromptly() throws Exception {
         List<TestMedia.Piece> pieces = TestMedia.tsPieces(TestMedia.lecture("mpegts", 10), 1);
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         long cpuMs;
         long pacedMs;
         try (PushDecoder decoder = PushDecoder.start("paced", "mpegts", 90_000, 33, heard)) {
@@ -207,7 +209,7 @@ class PushDecoderTest {
         assertTrue(medianMs < 500, "decoding adds " + medianMs + " ms");
     }
 
-    private static short[] samples(RecordingListener heard) {
+    private static short[] samples(DecodedAudioRecorder heard) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         heard.chunks().forEach(c -> all.writeBytes(c.payload()));
         short[] pcm = new short[all.size() / 2];
@@ -223,9 +225,9 @@ class PushDecoderTest {
         return Math.sqrt(sum / (interleaved.length / 2.0));
     }
 
-    private static RecordingListener push(String codec, long timescale, int ptsBits, List<TestMedia.Piece> pieces)
+    private static DecodedAudioRecorder push(String codec, long timescale, int ptsBits, List<TestMedia.Piece> pieces)
             throws Exception {
-        RecordingListener heard = new RecordingListener();
+        DecodedAudioRecorder heard = new DecodedAudioRecorder();
         try (PushDecoder decoder = PushDecoder.start(codec + "-push", codec, timescale, ptsBits, heard)) {
             for (int i = 0; i < pieces.size(); i++) {
                 decoder.write(new Chunk(pieces.get(i).pts(), EPOCH_BASE + i * 1000L, pieces.get(i).bytes()));
@@ -237,7 +239,7 @@ class PushDecoderTest {
     }
 
     /** The streamed PCM is exactly what ffmpeg decodes from the whole file: nothing dropped, nothing added. */
-    private static void assertAllAudioCameOut(Path file, RecordingListener heard) throws Exception {
+    private static void assertAllAudioCameOut(Path file, DecodedAudioRecorder heard) throws Exception {
         byte[] expected = TestMedia.decodeWhole(file);
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         heard.chunks().forEach(c -> streamed.writeBytes(c.payload()));

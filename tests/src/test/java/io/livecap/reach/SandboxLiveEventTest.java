@@ -1,5 +1,6 @@
 package io.livecap.reach;
 
+import io.livecap.testkit.SocketProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livecap.ingest.Ffmpeg;

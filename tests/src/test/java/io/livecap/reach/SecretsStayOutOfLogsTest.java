@@ -1,5 +1,6 @@
 package io.livecap.reach;
 
+import io.livecap.testkit.SocketProbe;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,4 +1,4 @@
-package io.livecap.delivery;
+package io.livecap.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,26 +10,26 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /** Every log event while open, livecap's at DEBUG, with its stack trace, as text. */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Logger livecap = (Logger) LoggerFactory.getLogger("io.livecap");
     private final Level previous = livecap.getLevel();
 
-    CapturedLogs() {
+    public CapturedLogs() {
         livecap.setLevel(Level.DEBUG);
         appender.start();
         root.addAppender(appender);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()
                 + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .toList();
     }
 
-    List<String> lines(Level level, String containing) {
+    public List<String> lines(Level level, String containing) {
         return lines().stream().filter(l -> l.startsWith(level.toString()) && l.contains(containing)).toList();
     }
 

@@ -1,4 +1,4 @@
-package io.livecap.reach;
+package io.livecap.testkit;
 
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A websocket client for tests: keeps the bytes and sizes of binary messages, and how the server closed. */
-final class SocketProbe extends WebSocketClient {
+public final class SocketProbe extends WebSocketClient {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<Integer> messageSizes = new CopyOnWriteArrayList<>();
@@ -24,11 +24,11 @@ final class SocketProbe extends WebSocketClient {
     private long wantBytes = Long.MAX_VALUE;
     private final CompletableFuture<Long> gotBytes = new CompletableFuture<>();
 
-    SocketProbe(URI url, String bearer) {
+    public SocketProbe(URI url, String bearer) {
         super(url, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer));
     }
 
-    static SocketProbe open(URI url, String bearer) throws InterruptedException {
+    public static SocketProbe open(URI url, String bearer) throws InterruptedException {
         SocketProbe probe = new SocketProbe(url, bearer);
         // a server that refuses closes at once; that is an answer, not a failure to connect
         if (!probe.connectBlocking(10, TimeUnit.SECONDS)) {
@@ -43,20 +43,20 @@ final class SocketProbe extends WebSocketClient {
     }
 
     /** Completes with the nanoseconds from the first message to the moment {@code count} bytes had arrived. */
-    synchronized CompletableFuture<Long> whenBytes(long count) {
+    public synchronized CompletableFuture<Long> whenBytes(long count) {
         wantBytes = count;
         return gotBytes;
     }
 
-    synchronized byte[] bytes() {
+    public synchronized byte[] bytes() {
         return bytes.toByteArray();
     }
 
-    List<Integer> messageSizes() {
+    public List<Integer> messageSizes() {
         return List.copyOf(messageSizes);
     }
 
-    int awaitClose(long seconds) throws Exception {
+    public int awaitClose(long seconds) throws Exception {
         return closed.get(seconds, TimeUnit.SECONDS);
     }
 

@@ -1,4 +1,4 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,15 +11,15 @@ import java.util.concurrent.TimeUnit;
  * An RTMP server on loopback for tests: Debian's nginx with the RTMP module, in the foreground, everything (config,
  * pid, logs) in a temp directory.
  */
-final class RtmpServer implements AutoCloseable {
+public final class RtmpServer implements AutoCloseable {
 
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
-    static final Path RTMP_MODULE = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
-    static final Path STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
-    static final Path OPENSSL = Path.of("/usr/bin/openssl");
-    static final String MISSING = "skipped: RTMP tests need nginx with its RTMP module: "
+    public static final Path NGINX = Path.of("/usr/sbin/nginx");
+    public static final Path RTMP_MODULE = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+    public static final Path STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
+    public static final Path OPENSSL = Path.of("/usr/bin/openssl");
+    public static final String MISSING = "skipped: RTMP tests need nginx with its RTMP module: "
             + "apt-get install nginx-light libnginx-mod-rtmp";
-    static final String TLS_MISSING = "skipped: RTMPS tests need nginx's stream module and openssl: "
+    public static final String TLS_MISSING = "skipped: RTMPS tests need nginx's stream module and openssl: "
             + "apt-get install nginx-light libnginx-mod-rtmp libnginx-mod-stream openssl";
 
     private final Process nginx;
@@ -34,16 +34,16 @@ final class RtmpServer implements AutoCloseable {
         this.certificate = certificate;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(NGINX) && Files.exists(RTMP_MODULE);
     }
 
-    static boolean tlsAvailable() {
+    public static boolean tlsAvailable() {
         return available() && Files.exists(STREAM_MODULE) && Files.isExecutable(OPENSSL);
     }
 
     /** Plain RTMP only. */
-    static RtmpServer start(Path dir) throws IOException, InterruptedException {
+    public static RtmpServer start(Path dir) throws IOException, InterruptedException {
         return start(dir, false);
     }
 
@@ -51,7 +51,7 @@ final class RtmpServer implements AutoCloseable {
      * With {@code tls}, also RTMPS: nginx's stream module terminates TLS (a certificate for localhost made here) in
      * front of the RTMP port, as RTMPS ingest servers commonly do.
      */
-    static RtmpServer start(Path dir, boolean tls) throws IOException, InterruptedException {
+    public static RtmpServer start(Path dir, boolean tls) throws IOException, InterruptedException {
         int port = LiveEncoder.freePort();
         int tlsPort = tls ? LiveEncoder.freePort() : -1;
         String tlsConf = "";
@@ -90,17 +90,17 @@ final class RtmpServer implements AutoCloseable {
     }
 
     /** {@code rtmp://localhost:PORT/live}: the application URL a vendor is given; the key is the stream name. */
-    String applicationUrl() {
+    public String applicationUrl() {
         return "rtmp://localhost:" + port + "/live";
     }
 
     /** {@code rtmps://localhost:TLSPORT/live}, served with {@link #certificate()}. */
-    String tlsApplicationUrl() {
+    public String tlsApplicationUrl() {
         return "rtmps://localhost:" + tlsPort + "/live";
     }
 
     /** The certificate (for localhost) of the RTMPS port. */
-    TestCertificate certificate() {
+    public TestCertificate certificate() {
         return certificate;
     }
 

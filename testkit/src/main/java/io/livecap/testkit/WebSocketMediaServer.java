@@ -1,4 +1,4 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * A websocket media source on loopback: sends what a live encoder writes (container bytes, one binary message per
  * read) to every client that presents the right key as the {@code key} query parameter; others are refused (1008).
  */
-final class WebSocketMediaServer extends WebSocketServer implements AutoCloseable {
+public final class WebSocketMediaServer extends WebSocketServer implements AutoCloseable {
 
     private final String key;
     private final LiveEncoder encoder;
     private final CountDownLatch started = new CountDownLatch(1);
     private final Thread pump;
     /** One permit per client refused for its key. */
-    final Semaphore refused = new Semaphore(0);
+    public final Semaphore refused = new Semaphore(0);
 
     private WebSocketMediaServer(int port, String key, LiveEncoder encoder) {
         super(new InetSocketAddress("127.0.0.1", port));
@@ -35,13 +35,13 @@ final class WebSocketMediaServer extends WebSocketServer implements AutoCloseabl
     }
 
     /** Serves {@code encoder}'s output on {@code port}. */
-    static WebSocketMediaServer start(int port, String key, LiveEncoder encoder)
+    public static WebSocketMediaServer start(int port, String key, LiveEncoder encoder)
             throws IOException, InterruptedException {
         return start(port, key, encoder, null);
     }
 
     /** The same over TLS ({@code wss://}) with {@code certificate}, when given. */
-    static WebSocketMediaServer start(int port, String key, LiveEncoder encoder, TestCertificate certificate)
+    public static WebSocketMediaServer start(int port, String key, LiveEncoder encoder, TestCertificate certificate)
             throws IOException, InterruptedException {
         WebSocketMediaServer server = new WebSocketMediaServer(port, key, encoder);
         if (certificate != null) {

@@ -1,5 +1,6 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
+import io.livecap.ingest.Ffmpeg;
 import io.livecap.testkit.SharedAudio;
 
 import java.io.IOException;
@@ -17,27 +18,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The lecture sample made into stereo AAC in MPEG-TS and FLV with livecap's ffmpeg, and cut into ingest chunks the
  * way a pushing client would: at PES / tag boundaries, each chunk's header the pts of its first audio packet.
  */
-final class TestMedia {
+public final class TestMedia {
 
     /** 2^33 / 90000 s: where MPEG-TS pts wrap. */
-    static final double TS_WRAP_S = (1L << 33) / 90_000.0;
+    public static final double TS_WRAP_S = (1L << 33) / 90_000.0;
     private static final Path DIR = Path.of("target", "media-fixtures");
 
     /** One compressed chunk as the ingest websocket would carry it. */
-    record Piece(long pts, byte[] bytes) {
+    public record Piece(long pts, byte[] bytes) {
     }
 
     private TestMedia() {
     }
 
     /** The lecture as stereo AAC in {@code format} ("mpegts", "flv"), its timestamps starting near {@code offsetS}. */
-    static Path lecture(String format, double offsetS) throws IOException, InterruptedException {
+    public static Path lecture(String format, double offsetS) throws IOException, InterruptedException {
         return encoded("lecture-" + (long) offsetS + ("mpegts".equals(format) ? ".ts" : "." + format),
                 "-ac", "2", "-c:a", "aac", "-b:a", "64k", "-output_ts_offset", String.valueOf(offsetS), "-f", format);
     }
 
     /** The lecture encoded with {@code outputArgs} into {@code name}, made once and kept under target/. */
-    static synchronized Path encoded(String name, String... outputArgs) throws IOException, InterruptedException {
+    public static synchronized Path encoded(String name, String... outputArgs) throws IOException, InterruptedException {
         Files.createDirectories(DIR);
         Path out = DIR.resolve(name);
         if (!Files.exists(out)) {
@@ -58,7 +59,7 @@ final class TestMedia {
     }
 
     /** A file cut into {@code size}-byte pieces, all stamped {@code pts} (for containers whose pts tests ignore). */
-    static List<Piece> pieces(Path file, int size, long pts) throws IOException {
+    public static List<Piece> pieces(Path file, int size, long pts) throws IOException {
         byte[] all = Files.readAllBytes(file);
         List<Piece> pieces = new ArrayList<>();
         for (int at = 0; at < all.length; at += size) {
@@ -68,14 +69,14 @@ final class TestMedia {
     }
 
     /** livecap's ffmpeg processes decoding live (they alone use ashowinfo) that this JVM started. */
-    static List<ProcessHandle> runningDecoders() {
+    public static List<ProcessHandle> runningDecoders() {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("ashowinfo")).orElse(false))
                 .toList();
     }
 
     /** MPEG-TS cut before every {@code pesPerPiece}-th audio PES; each piece's pts is its first PES's (raw 33 bits). */
-    static List<Piece> tsPieces(Path file, int pesPerPiece) throws IOException {
+    public static List<Piece> tsPieces(Path file, int pesPerPiece) throws IOException {
         byte[] ts = Files.readAllBytes(file);
         assertEquals(0, ts.length % 188, "whole TS packets");
         List<Piece> pieces = new ArrayList<>();
@@ -101,7 +102,7 @@ final class TestMedia {
     }
 
     /** The PTS of every audio PES in the file, in order. */
-    static List<Long> tsPesPts(Path file) throws IOException {
+    public static List<Long> tsPesPts(Path file) throws IOException {
         byte[] ts = Files.readAllBytes(file);
         List<Long> all = new ArrayList<>();
         for (int at = 0; at < ts.length; at += 188) {
@@ -114,7 +115,7 @@ final class TestMedia {
     }
 
     /** FLV cut before every {@code tagsPerPiece}-th audio tag; each piece's pts is its first audio tag's timestamp. */
-    static List<Piece> flvPieces(Path file, int tagsPerPiece) throws IOException {
+    public static List<Piece> flvPieces(Path file, int tagsPerPiece) throws IOException {
         ByteBuffer flv = ByteBuffer.wrap(Files.readAllBytes(file));
         int at = flv.getInt(5) + 4; // header, then PreviousTagSize0
         int pieceStart = 0;
@@ -143,7 +144,7 @@ final class TestMedia {
     }
 
     /** The file decoded whole by ffmpeg to 16 kHz stereo s16le: what streaming must reproduce. */
-    static byte[] decodeWhole(Path file) throws IOException, InterruptedException {
+    public static byte[] decodeWhole(Path file) throws IOException, InterruptedException {
         Process p = Ffmpeg.command(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-i", file.toString(),
                         "-ac", "2", "-ar", "16000", "-f", "s16le", "pipe:1"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,4 +1,4 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
  * A certificate for {@code localhost} made at test time with the openssl CLI: self-signed, so the certificate is
  * its own CA (the PEM that {@code ingest.tls_ca_file} trusts), and a PKCS#12 copy for the JDK's HTTPS server.
  */
-record TestCertificate(Path certPem, Path keyPem, Path pkcs12) {
+public record TestCertificate(Path certPem, Path keyPem, Path pkcs12) {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
-    static TestCertificate forLocalhost(Path dir) throws IOException, InterruptedException {
+    public static TestCertificate forLocalhost(Path dir) throws IOException, InterruptedException {
         Path cert = dir.resolve("localhost-cert.pem");
         Path key = dir.resolve("localhost-key.pem");
         Path p12 = dir.resolve("localhost.p12");

@@ -1,4 +1,4 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * Serves an HLS encoder's output directory over HTTP or HTTPS on loopback, as a CDN origin would (JDK HTTP server),
  * under {@code http(s)://localhost:PORT/}. {@code /moved/X} answers 302 to {@code /X} (a redirecting CDN edge).
  */
-final class HlsServer implements AutoCloseable {
+public final class HlsServer implements AutoCloseable {
 
     private final HttpServer http;
     private final Path dir;
@@ -29,12 +29,12 @@ final class HlsServer implements AutoCloseable {
         this.dir = dir;
     }
 
-    static HlsServer start(Path dir) throws IOException {
+    public static HlsServer start(Path dir) throws IOException {
         return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16), dir);
     }
 
     /** Over HTTPS with {@code certificate}. */
-    static HlsServer startTls(Path dir, TestCertificate certificate) throws Exception {
+    public static HlsServer startTls(Path dir, TestCertificate certificate) throws Exception {
         SSLContext tls = certificate.serverContext();
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         https.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -48,12 +48,12 @@ final class HlsServer implements AutoCloseable {
         return server;
     }
 
-    String url(String file) {
+    public String url(String file) {
         return (http instanceof HttpsServer ? "https" : "http") + "://localhost:" + http.getAddress().getPort()
                 + "/" + file;
     }
 
-    int port() {
+    public int port() {
         return http.getAddress().getPort();
     }
 

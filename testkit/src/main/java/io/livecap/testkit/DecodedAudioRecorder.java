@@ -1,5 +1,8 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
+import io.livecap.ingest.MediaGap;
+import io.livecap.ingest.DecodedAudioListener;
+import io.livecap.ingest.Chunk;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +13,15 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Keeps everything a decoder says, and lets a test wait (bounded) for a condition on it. */
-final class RecordingListener implements DecodedAudioListener {
+public final class DecodedAudioRecorder implements DecodedAudioListener {
 
-    final List<Chunk> chunks = new ArrayList<>();
+    public final List<Chunk> chunks = new ArrayList<>();
     /** When each chunk was heard (epoch ms). */
-    final List<Long> heardAtMs = new ArrayList<>();
-    final List<MediaGap> gaps = new ArrayList<>();
-    final List<String> lost = new ArrayList<>();
-    final CompletableFuture<Void> ended = new CompletableFuture<>();
-    final CompletableFuture<String> failed = new CompletableFuture<>();
+    public final List<Long> heardAtMs = new ArrayList<>();
+    public final List<MediaGap> gaps = new ArrayList<>();
+    public final List<String> lost = new ArrayList<>();
+    public final CompletableFuture<Void> ended = new CompletableFuture<>();
+    public final CompletableFuture<String> failed = new CompletableFuture<>();
 
     @Override
     public synchronized void onAudio(Chunk pcm) {
@@ -49,31 +52,31 @@ final class RecordingListener implements DecodedAudioListener {
         failed.complete(message);
     }
 
-    synchronized long samples() {
+    public synchronized long samples() {
         return chunks.stream().mapToLong(c -> c.payload().length / (2L * CHANNELS)).sum();
     }
 
-    synchronized List<Chunk> chunks() {
+    public synchronized List<Chunk> chunks() {
         return List.copyOf(chunks);
     }
 
-    synchronized List<MediaGap> gaps() {
+    public synchronized List<MediaGap> gaps() {
         return List.copyOf(gaps);
     }
 
-    void awaitEnd(Duration timeout) throws Exception {
+    public void awaitEnd(Duration timeout) throws Exception {
         CompletableFuture.anyOf(ended, failed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (failed.isDone()) {
             fail("decoder failed: " + failed.get());
         }
     }
 
-    String awaitFailure(Duration timeout) throws Exception {
+    public String awaitFailure(Duration timeout) throws Exception {
         return failed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Waits until {@code condition} holds, re-checking whenever the decoder says something. */
-    synchronized void await(String what, Duration timeout, Predicate<RecordingListener> condition)
+    public synchronized void await(String what, Duration timeout, Predicate<DecodedAudioRecorder> condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(this)) {

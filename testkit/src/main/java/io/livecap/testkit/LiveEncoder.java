@@ -1,5 +1,6 @@
-package io.livecap.ingest;
+package io.livecap.testkit;
 
+import io.livecap.ingest.Ffmpeg;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -12,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A live encoder for tests: livecap's ffmpeg sending a file at its own pace ({@code -re}) to a live target. */
-final class LiveEncoder implements AutoCloseable {
+public final class LiveEncoder implements AutoCloseable {
 
     private final Process process;
-    final long startedEpochMs;
+    public final long startedEpochMs;
 
     private LiveEncoder(Process process, long startedEpochMs) {
         this.process = process;
@@ -23,7 +24,7 @@ final class LiveEncoder implements AutoCloseable {
     }
 
     /** {@code ffmpeg -re -i file -c copy [outputOptions] target}, its log in {@code log}. */
-    static LiveEncoder start(Path file, List<String> outputOptions, String target, Path log) throws IOException {
+    public static LiveEncoder start(Path file, List<String> outputOptions, String target, Path log) throws IOException {
         List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "warning", "-re",
                 "-i", file.toString(), "-c", "copy"));
         args.addAll(outputOptions);
@@ -36,12 +37,12 @@ final class LiveEncoder implements AutoCloseable {
     }
 
     /** For a pipe target: what the encoder writes. */
-    InputStream output() {
+    public InputStream output() {
         return process.getInputStream();
     }
 
     /** Waits for the encoder to finish its input (a publisher that reaches the end of its file). */
-    void awaitExit(long seconds) throws InterruptedException {
+    public void awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("encoder still running after " + seconds + " s");
         }
@@ -56,14 +57,14 @@ final class LiveEncoder implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
     /** Polls until something accepts connections on the loopback {@code port}; a refused connect returns at once. */
-    static void awaitListening(int port, Duration timeout) throws IOException, InterruptedException {
+    public static void awaitListening(int port, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try (Socket socket = new Socket()) {

@@ -1,4 +1,4 @@
-package io.livecap.delivery;
+package io.livecap.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay between a client and a websocket server, to break the connection the ways networks do: cut it, refuse
  * new ones for a while, or let it stay up while bytes in one direction silently vanish.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
 
     /** One relayed connection. */
     private static final class Pipe {
@@ -52,42 +52,42 @@ final class TcpRelay implements AutoCloseable {
     }
 
     /** A relay to the host and port of {@code url}. */
-    static TcpRelay to(URI url) throws IOException {
+    public static TcpRelay to(URI url) throws IOException {
         return new TcpRelay(new InetSocketAddress(url.getHost(), url.getPort()));
     }
 
     /** {@code url} with its host and port replaced by the relay's. */
-    URI via(URI url) {
+    public URI via(URI url) {
         return URI.create(url.getScheme() + "://127.0.0.1:" + listener.getLocalPort() + url.getRawPath()
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
     }
 
     /** Cuts every connection now (both ends see it closed) and closes new ones at once until {@link #up()}. */
-    void down() {
+    public void down() {
         refusing = true;
         pipes.forEach(Pipe::close);
         pipes.clear();
     }
 
-    void up() {
+    public void up() {
         refusing = false;
     }
 
     /** From now on the bytes the client sends on the current connections go nowhere; the connections stay up. */
-    void swallowUpstream() {
+    public void swallowUpstream() {
         pipes.forEach(pipe -> pipe.swallowUpstream = true);
     }
 
     /** From now on the bytes the server sends on the current connections go nowhere (pongs included). */
-    void swallowDownstream() {
+    public void swallowDownstream() {
         pipes.forEach(pipe -> pipe.swallowDownstream = true);
     }
 
-    synchronized boolean awaitRelayed(int count, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitRelayed(int count, Duration timeout) throws InterruptedException {
         return await(() -> relayed >= count, timeout);
     }
 
-    synchronized boolean awaitRefused(int count, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitRefused(int count, Duration timeout) throws InterruptedException {
         return await(() -> refused >= count, timeout);
     }
 
