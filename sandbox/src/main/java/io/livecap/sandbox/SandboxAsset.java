@@ -1,5 +1,6 @@
 package io.livecap.sandbox;
 
+import io.livecap.captions.SubtitleValidator;
 import io.livecap.reach.OutputFormat;
 
 import java.time.Instant;
@@ -24,7 +25,7 @@ final class SandboxAsset {
     Instant settlesAt;
     int outcome = 2;
     Instant updatedAt;
-    CaptionFileCheck.Result check;
+    SubtitleValidator.Report check;
 
     SandboxAsset(String id, String entryId, long addedByTask, Instant createdAt) {
         this.id = id;

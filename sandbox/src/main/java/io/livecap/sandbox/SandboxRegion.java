@@ -1,5 +1,6 @@
 package io.livecap.sandbox;
 
+import io.livecap.captions.SubtitleValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -733,7 +734,7 @@ public final class SandboxRegion {
         asset.outcome = processing.fails() ? -1 : 2;
         asset.settlesAt = now.plus(processing.queued());
         asset.statusAt(now);
-        asset.check = CaptionFileCheck.check(asset.format == null ? config.outputFormat() : asset.format, content);
+        asset.check = SubtitleValidator.check(asset.format == null ? config.outputFormat() : asset.format, content, SubtitleValidator.Rules.PARTNER);
         if (!asset.check.valid()) {
             task.warning(now, "caption asset " + id + " content fails validation: " + asset.check.errors().get(0));
         }

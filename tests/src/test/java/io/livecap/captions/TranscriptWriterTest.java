@@ -1,5 +1,6 @@
 package io.livecap.captions;
 
+import io.livecap.reach.OutputFormat;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -29,10 +30,10 @@ class TranscriptWriterTest {
 
     @Test
     void reachOutputFormatCodesAreSrtDfxpVtt() {
-        assertEquals(SubtitleFormat.SRT, SubtitleFormat.fromReachCode(1));
-        assertEquals(SubtitleFormat.DFXP, SubtitleFormat.fromReachCode(2));
-        assertEquals(SubtitleFormat.VTT, SubtitleFormat.fromReachCode(3));
-        assertThrows(IllegalArgumentException.class, () -> SubtitleFormat.fromReachCode(4));
+        assertEquals(OutputFormat.SRT, OutputFormat.of(1));
+        assertEquals(OutputFormat.DFXP, OutputFormat.of(2));
+        assertEquals(OutputFormat.VTT, OutputFormat.of(3));
+        assertThrows(IllegalArgumentException.class, () -> OutputFormat.of(4));
     }
 
     @Test
@@ -47,7 +48,7 @@ class TranscriptWriterTest {
                 00:00:03,000 --> 00:00:03,200
                 R&D <budget>
 
-                """, new TranscriptWriter(SubtitleFormat.SRT).write(FINALS));
+                """, new TranscriptWriter(OutputFormat.SRT).write(FINALS));
     }
 
     @Test
@@ -62,12 +63,12 @@ class TranscriptWriterTest {
                 00:00:03.000 --> 00:00:03.200
                 R&amp;D &lt;budget&gt;
 
-                """, new TranscriptWriter(SubtitleFormat.VTT).write(FINALS));
+                """, new TranscriptWriter(OutputFormat.VTT).write(FINALS));
     }
 
     @Test
     void dfxpIsATtmlDocumentWithLanguageClockTimesAndEscapedText() throws Exception {
-        String dfxp = new TranscriptWriter(SubtitleFormat.DFXP).write(FINALS);
+        String dfxp = new TranscriptWriter(OutputFormat.DFXP).write(FINALS);
         assertTrue(dfxp.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), dfxp);
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
@@ -89,19 +90,19 @@ class TranscriptWriterTest {
     @Test
     void vttTextNeverCarriesTheArrowAndSrtTextNeverLooksLikeATiming() {
         List<Caption> finals = List.of(fin(1, 0, 1000, "a --> b"));
-        assertFalse(new TranscriptWriter(SubtitleFormat.VTT).write(finals).contains("a -->"));
+        assertFalse(new TranscriptWriter(OutputFormat.VTT).write(finals).contains("a -->"));
         assertEquals("""
                 1
                 00:00:00,000 --> 00:00:01,000
                 a -> b
 
-                """, new TranscriptWriter(SubtitleFormat.SRT).write(finals));
+                """, new TranscriptWriter(OutputFormat.SRT).write(finals));
     }
 
     @Test
     void nonAsciiTextSurvivesUtf8() {
         List<Caption> finals = List.of(fin(1, 0, 1000, "café 日本語 👍"));
-        for (SubtitleFormat format : SubtitleFormat.values()) {
+        for (OutputFormat format : OutputFormat.values()) {
             byte[] bytes = new TranscriptWriter(format).write(finals).getBytes(StandardCharsets.UTF_8);
             assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("café 日本語 👍"), format.name());
         }
@@ -109,18 +110,18 @@ class TranscriptWriterTest {
 
     @Test
     void timesPastHundredHoursKeepGrowing() {
-        String srt = new TranscriptWriter(SubtitleFormat.SRT)
+        String srt = new TranscriptWriter(OutputFormat.SRT)
                 .write(List.of(fin(1, 0, 1000, "late")), Duration.ofHours(100).plusMillis(61_001));
         assertTrue(srt.contains("100:01:01,001 --> 100:01:02,001"), srt);
-        assertTrue(SubtitleValidator.problems(SubtitleFormat.SRT, srt).isEmpty());
+        assertTrue(SubtitleValidator.problems(OutputFormat.SRT, srt).isEmpty());
     }
 
     @Test
     void anInvalidLanguageTagBecomesUndetermined() {
         Caption odd = new Caption("ev42", 1, true, 1, "hi", List.of("hi"), 0, 1000, 0, 0, List.of(), "en\" x=\"1");
-        String dfxp = new TranscriptWriter(SubtitleFormat.DFXP).write(List.of(odd));
+        String dfxp = new TranscriptWriter(OutputFormat.DFXP).write(List.of(odd));
         assertTrue(dfxp.contains("xml:lang=\"\""), dfxp);
-        assertTrue(SubtitleValidator.problems(SubtitleFormat.DFXP, dfxp).isEmpty());
+        assertTrue(SubtitleValidator.problems(OutputFormat.DFXP, dfxp).isEmpty());
     }
 
     @Test
@@ -133,7 +134,7 @@ class TranscriptWriterTest {
             needingRepair += needsRepair(finals) ? 1 : 0;
             Duration offset = Duration.ofMillis(random.nextInt(10_001) - 5000);
             Transcript transcript = Transcript.of(finals, offset);
-            for (SubtitleFormat format : SubtitleFormat.values()) {
+            for (OutputFormat format : OutputFormat.values()) {
                 String text = new TranscriptWriter(format).write(transcript);
                 List<String> problems = SubtitleValidator.problems(format, text);
                 int r = run;

@@ -1,5 +1,6 @@
 package io.livecap.captions;
 
+import io.livecap.reach.OutputFormat;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -17,12 +18,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks the text of an SRT, WebVTT or DFXP file the way a strict partner would, from the text alone: the structure
- * parses, every cue has text, ends after it starts and lasts at least {@link Cue#MIN_DURATION_MS}, starts do not go
- * back, cues do not overlap, and there is at least one cue. Each problem names its cue (numbered from 1 in file
- * order) and times.
+ * Checks the text of an SRT, WebVTT or DFXP file from the text alone: the structure parses, every cue has text, ends
+ * after it starts and lasts long enough, starts do not go back, cues do not overlap, and there is at least one cue.
+ * Each problem names its cue (numbered from 1 in file order) and times.
+ *
+ * <p>Two rule sets, one parser: {@link Rules#LIVECAP} is what livecap promises of every asset it delivers (every
+ * problem is an error); {@link Rules#PARTNER} is what a partner would refuse (the REACH sandbox judges deliveries with
+ * it): overlaps, numbering slips, markup and missing language are warnings there, and a cue must last 100 ms.
  */
 public final class SubtitleValidator {
+
+    /** Whose rules: livecap's own for what it delivers, or the receiving partner's. */
+    public enum Rules { LIVECAP, PARTNER }
+
+    /** The verdict: valid when there is no error; warnings do not invalidate. */
+    public record Report(int cues, List<String> errors, List<String> warnings) {
+
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
+    /** Shorter than this, a cue cannot be read at all: a partner refuses it (an SRT block of 1 ms is the FAQ's case). */
+    static final long PARTNER_MIN_CUE_MS = 100;
+    private static final int MAX_MESSAGES = 50;
 
     private static final String TTML_NAMESPACE = "http://www.w3.org/ns/ttml";
     private static final String SRT_TIME = "(\\d{2,}):([0-5]\\d):([0-5]\\d),(\\d{3})";
@@ -43,23 +62,47 @@ public final class SubtitleValidator {
     private record ParsedCue(int number, long startMs, long endMs, String text) {
     }
 
-    private final SubtitleFormat format;
-    private final List<String> problems = new ArrayList<>();
+    private final OutputFormat format;
+    private final Rules rules;
+    private final List<String> errors = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private final List<ParsedCue> cues = new ArrayList<>();
 
-    private SubtitleValidator(SubtitleFormat format) {
+    private SubtitleValidator(OutputFormat format, Rules rules) {
         this.format = format;
+        this.rules = rules;
     }
 
-    /** The problems of {@code text} read as {@code format}; empty when the file is valid. */
-    public static List<String> problems(SubtitleFormat format, String text) {
-        SubtitleValidator validator = new SubtitleValidator(format);
+    /** {@code text} read as {@code format} under {@code rules}. */
+    public static Report check(OutputFormat format, String text, Rules rules) {
+        SubtitleValidator validator = new SubtitleValidator(format, rules);
         validator.check(text == null ? "" : text);
-        return List.copyOf(validator.problems);
+        return new Report(validator.cues.size(), List.copyOf(validator.errors), List.copyOf(validator.warnings));
     }
 
-    public static boolean isValid(SubtitleFormat format, String text) {
+    /** The problems of {@code text} read as {@code format} under livecap's rules; empty when the file is valid. */
+    public static List<String> problems(OutputFormat format, String text) {
+        return check(format, text, Rules.LIVECAP).errors();
+    }
+
+    public static boolean isValid(OutputFormat format, String text) {
         return problems(format, text).isEmpty();
+    }
+
+    /** A problem every partner refuses. */
+    private void refused(String message) {
+        add(errors, message);
+    }
+
+    /** A problem livecap never delivers, but a partner takes with a warning. */
+    private void livecapRefuses(String message) {
+        add(rules == Rules.LIVECAP ? errors : warnings, message);
+    }
+
+    private static void add(List<String> list, String message) {
+        if (list.size() < MAX_MESSAGES) {
+            list.add(message);
+        }
     }
 
     private void check(String text) {
@@ -71,8 +114,8 @@ public final class SubtitleValidator {
             case DFXP -> dfxp(content);
         }
         checkTimes();
-        if (cues.isEmpty() && problems.isEmpty()) {
-            problems.add("no cues");
+        if (cues.isEmpty() && errors.isEmpty()) {
+            refused("no cues");
         }
     }
 
@@ -82,19 +125,19 @@ public final class SubtitleValidator {
             number++;
             String first = block.get(0).strip();
             if (!NUMBER.matcher(first).matches()) {
-                problems.add("block " + number + ": the first line must be its number, got \"" + clip(first) + "\"");
+                refused("block " + number + ": the first line must be its number, got \"" + clip(first) + "\"");
                 continue;
             }
             if (!first.equals(String.valueOf(number))) {
-                problems.add("block " + number + ": numbered " + first + ", expected " + number);
+                livecapRefuses("block " + number + ": numbered " + first + ", expected " + number);
             }
             if (block.size() < 2) {
-                problems.add("block " + number + ": no timing line");
+                refused("block " + number + ": no timing line");
                 continue;
             }
             Matcher timing = SRT_TIMING.matcher(block.get(1).strip());
             if (!timing.matches()) {
-                problems.add("block " + number + ": bad timing line \"" + clip(block.get(1))
+                refused("block " + number + ": bad timing line \"" + clip(block.get(1))
                         + "\" (want HH:MM:SS,mmm --> HH:MM:SS,mmm)");
                 continue;
             }
@@ -105,12 +148,12 @@ public final class SubtitleValidator {
     private void vtt(String text) {
         List<List<String>> blocks = blocks(text);
         if (!VTT_HEADER.matcher(text.split("\n", 2)[0]).matches()) {
-            problems.add("the file must start with a WEBVTT line");
+            refused("the file must start with a WEBVTT line");
             return;
         }
         for (String headerLine : blocks.get(0)) {
             if (headerLine.contains("-->")) {
-                problems.add("the header must be followed by a blank line before the first cue");
+                refused("the header must be followed by a blank line before the first cue");
                 return;
             }
         }
@@ -122,21 +165,21 @@ public final class SubtitleValidator {
             number++;
             int timingLine = block.get(0).contains("-->") ? 0 : 1;
             if (timingLine >= block.size()) {
-                problems.add("cue " + number + ": no timing line after \"" + clip(block.get(0)) + "\"");
+                refused("cue " + number + ": no timing line after \"" + clip(block.get(0)) + "\"");
                 continue;
             }
             Matcher timing = VTT_TIMING.matcher(block.get(timingLine));
             if (!timing.matches()) {
-                problems.add("cue " + number + ": bad timing line \"" + clip(block.get(timingLine))
+                refused("cue " + number + ": bad timing line \"" + clip(block.get(timingLine))
                         + "\" (want [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)");
                 continue;
             }
             List<String> lines = block.subList(timingLine + 1, block.size());
             for (String line : lines) {
                 if (line.contains("-->")) {
-                    problems.add("cue " + number + ": text contains \"-->\": \"" + clip(line) + "\"");
+                    livecapRefuses("cue " + number + ": text contains \"-->\": \"" + clip(line) + "\"");
                 } else if (VTT_BARE_MARKUP.matcher(line).find()) {
-                    problems.add("cue " + number + ": unescaped '&' or '<' in \"" + clip(line) + "\"");
+                    livecapRefuses("cue " + number + ": unescaped '&' or '<' in \"" + clip(line) + "\"");
                 }
             }
             cues.add(new ParsedCue(number, millis(timing, 1), millis(timing, 5), join(lines)));
@@ -156,21 +199,21 @@ public final class SubtitleValidator {
             builder.setErrorHandler(null);
             document = builder.parse(new InputSource(new StringReader(text)));
         } catch (SAXParseException e) {
-            problems.add("not well-formed XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber()
+            refused("not well-formed XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber()
                     + ": " + e.getMessage());
             return;
         } catch (Exception e) {
-            problems.add("not well-formed XML: " + e.getMessage());
+            refused("not well-formed XML: " + e.getMessage());
             return;
         }
         Element root = document.getDocumentElement();
         if (!"tt".equals(root.getLocalName()) || !TTML_NAMESPACE.equals(root.getNamespaceURI())) {
-            problems.add("the root element must be <tt> in the TTML namespace " + TTML_NAMESPACE + ", got <"
+            refused("the root element must be <tt> in the TTML namespace " + TTML_NAMESPACE + ", got <"
                     + root.getNodeName() + "> in " + root.getNamespaceURI());
             return;
         }
         if (!root.hasAttributeNS(XMLConstants.XML_NS_URI, "lang")) {
-            problems.add("<tt> must carry xml:lang");
+            livecapRefuses("<tt> must carry xml:lang");
         }
         NodeList paragraphs = root.getElementsByTagNameNS(TTML_NAMESPACE, "p");
         for (int i = 0; i < paragraphs.getLength(); i++) {
@@ -180,7 +223,7 @@ public final class SubtitleValidator {
             Long endMs = p.hasAttribute("end") ? time(p.getAttribute("end")) : null;
             Long durMs = p.hasAttribute("dur") ? time(p.getAttribute("dur")) : null;
             if (beginMs == null || (endMs == null && durMs == null)) {
-                problems.add("cue " + number + ": needs a begin and an end (or dur) time, got begin=\""
+                refused("cue " + number + ": needs a begin and an end (or dur) time, got begin=\""
                         + p.getAttribute("begin") + "\" end=\"" + p.getAttribute("end") + "\"");
                 continue;
             }
@@ -201,18 +244,21 @@ public final class SubtitleValidator {
         long previousEndMs = -1;
         for (ParsedCue cue : cues) {
             if (cue.endMs() <= cue.startMs()) {
-                problems.add(label(cue) + ": does not end after it starts");
+                refused(label(cue) + ": does not end after it starts");
+            } else if (rules == Rules.PARTNER && cue.endMs() - cue.startMs() < PARTNER_MIN_CUE_MS) {
+                refused(label(cue) + ": lasts " + (cue.endMs() - cue.startMs()) + " ms, too short to read (minimum "
+                        + PARTNER_MIN_CUE_MS + " ms)");
             } else if (cue.endMs() - cue.startMs() < Cue.MIN_DURATION_MS) {
-                problems.add(label(cue) + ": lasts " + (cue.endMs() - cue.startMs()) + " ms, shorter than "
+                livecapRefuses(label(cue) + ": lasts " + (cue.endMs() - cue.startMs()) + " ms, shorter than "
                         + Cue.MIN_DURATION_MS + " ms");
             }
             if (cue.startMs() < previousStartMs) {
-                problems.add(label(cue) + ": starts before the previous cue, which starts at " + clock(previousStartMs));
+                refused(label(cue) + ": starts before the previous cue, which starts at " + clock(previousStartMs));
             } else if (cue.startMs() < previousEndMs) {
-                problems.add(label(cue) + ": overlaps the cue before it, which ends at " + clock(previousEndMs));
+                livecapRefuses(label(cue) + ": overlaps the cue before it, which ends at " + clock(previousEndMs));
             }
             if (cue.text().isBlank()) {
-                problems.add(label(cue) + ": has no text");
+                refused(label(cue) + ": has no text");
             }
             previousStartMs = cue.startMs();
             previousEndMs = Math.max(previousEndMs, cue.endMs());
@@ -274,7 +320,7 @@ public final class SubtitleValidator {
     }
 
     private String clock(long ms) {
-        return TranscriptWriter.clock(ms, format == SubtitleFormat.SRT ? ',' : '.');
+        return TranscriptWriter.clock(ms, format == OutputFormat.SRT ? ',' : '.');
     }
 
     private static String join(List<String> lines) {

@@ -1,5 +1,6 @@
 package io.livecap.captions;
 
+import io.livecap.reach.OutputFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,13 +15,13 @@ public final class TranscriptWriter {
     private static final String TTML_NAMESPACE = "http://www.w3.org/ns/ttml";
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*");
 
-    private final SubtitleFormat format;
+    private final OutputFormat format;
 
-    public TranscriptWriter(SubtitleFormat format) {
+    public TranscriptWriter(OutputFormat format) {
         this.format = format;
     }
 
-    public SubtitleFormat format() {
+    public OutputFormat format() {
         return format;
     }
 

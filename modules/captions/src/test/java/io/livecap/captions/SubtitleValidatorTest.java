@@ -1,12 +1,13 @@
 package io.livecap.captions;
 
+import io.livecap.reach.OutputFormat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.livecap.captions.SubtitleFormat.DFXP;
-import static io.livecap.captions.SubtitleFormat.SRT;
-import static io.livecap.captions.SubtitleFormat.VTT;
+import static io.livecap.reach.OutputFormat.DFXP;
+import static io.livecap.reach.OutputFormat.SRT;
+import static io.livecap.reach.OutputFormat.VTT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,7 @@ class SubtitleValidatorTest {
     private static final String TTML_OPEN = "<tt xmlns=\"http://www.w3.org/ns/ttml\" xml:lang=\"en\"><body><div>";
     private static final String TTML_CLOSE = "</div></body></tt>";
 
-    private static void assertOneProblem(String expectedPart, SubtitleFormat format, String text) {
+    private static void assertOneProblem(String expectedPart, OutputFormat format, String text) {
         List<String> problems = SubtitleValidator.problems(format, text);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains(expectedPart), problems.toString());
@@ -80,7 +81,7 @@ class SubtitleValidatorTest {
 
     @Test
     void anEmptyFileHasNoCues() {
-        for (SubtitleFormat format : SubtitleFormat.values()) {
+        for (OutputFormat format : OutputFormat.values()) {
             assertTrue(SubtitleValidator.problems(format, "").size() == 1, format.name());
         }
         assertEquals(List.of("no cues"), SubtitleValidator.problems(SRT, " \n"));

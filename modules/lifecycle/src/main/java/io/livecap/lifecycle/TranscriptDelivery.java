@@ -3,7 +3,7 @@ package io.livecap.lifecycle;
 import io.livecap.captions.Accuracy;
 import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionWord;
-import io.livecap.captions.SubtitleFormat;
+import io.livecap.reach.OutputFormat;
 import io.livecap.captions.SubtitleValidator;
 import io.livecap.captions.TranscriptWriter;
 import io.livecap.delivery.CaptionStore;
@@ -40,7 +40,7 @@ public final class TranscriptDelivery {
                     + " (did the mediaUrl deliver speech?)");
         }
         List<Caption> rebased = rebase(finals, task.captionsFrom());
-        SubtitleFormat format = SubtitleFormat.fromReachCode(task.outputFormat().code());
+        OutputFormat format = OutputFormat.of(task.outputFormat().code());
         String content = new TranscriptWriter(format).write(rebased);
         List<String> problems = SubtitleValidator.problems(format, content);
         if (!problems.isEmpty()) {

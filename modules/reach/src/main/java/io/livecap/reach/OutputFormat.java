@@ -5,16 +5,23 @@ package io.livecap.reach;
  * asset's {@code format} ({@code CaptionType}, sent as a string) share these codes.
  */
 public enum OutputFormat {
-    SRT(1, "srt"),
-    DFXP(2, "dfxp"),
-    VTT(3, "vtt");
+    SRT(1, "srt", "application/x-subrip"),
+    DFXP(2, "dfxp", "application/ttml+xml"),
+    VTT(3, "vtt", "text/vtt");
 
     private final int code;
     private final String fileExtension;
+    private final String mediaType;
 
-    OutputFormat(int code, String fileExtension) {
+    OutputFormat(int code, String fileExtension, String mediaType) {
         this.code = code;
         this.fileExtension = fileExtension;
+        this.mediaType = mediaType;
+    }
+
+    /** The media type of the file; the text is always UTF-8. */
+    public String mediaType() {
+        return mediaType;
     }
 
     public int code() {
@@ -31,6 +38,6 @@ public enum OutputFormat {
                 return format;
             }
         }
-        throw new IllegalArgumentException("unknown caption format " + code);
+        throw new IllegalArgumentException("unknown REACH output format " + code + " (1 SRT, 2 DFXP, 3 VTT)");
     }
 }

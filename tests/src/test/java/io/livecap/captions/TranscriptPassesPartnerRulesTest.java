@@ -1,10 +1,5 @@
-package io.livecap.sandbox;
+package io.livecap.captions;
 
-import io.livecap.captions.Caption;
-import io.livecap.captions.Finals;
-import io.livecap.captions.SubtitleFormat;
-import io.livecap.captions.Transcript;
-import io.livecap.captions.TranscriptWriter;
 import io.livecap.reach.OutputFormat;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
+import static io.livecap.captions.SubtitleValidator.Rules.PARTNER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The transcript livecap delivers passes the fake partner's own caption file check, in every output format.
  * Here rather than beside the writer because the check is the sandbox's, package-private, and independent of ours.
  */
-class TranscriptPassesCaptionFileCheckTest {
+class TranscriptPassesPartnerRulesTest {
 
     @Test
     void everyFormatOfATypicalTranscriptPassesWithoutWarnings() {
@@ -28,9 +24,9 @@ class TranscriptPassesCaptionFileCheckTest {
                 Finals.fin(2, 2900, 2901, "R&D <budget> --> Q3"),
                 Finals.fin(2, 2900, 4000, "R&D <budget> --> Q3"),
                 Finals.fin(3, 2950, 6000, "café 日本語"));
-        for (SubtitleFormat format : SubtitleFormat.values()) {
+        for (OutputFormat format : OutputFormat.values()) {
             String file = new TranscriptWriter(format).write(finals, Duration.ofSeconds(30));
-            CaptionFileCheck.Result result = CaptionFileCheck.check(OutputFormat.of(format.reachCode()), file);
+            SubtitleValidator.Report result = SubtitleValidator.check(format, file, PARTNER);
             assertTrue(result.valid(), format + ": " + result.errors() + "\n" + file);
             assertEquals(List.of(), result.warnings(), format.name());
             assertEquals(2, result.cues(), format + "\n" + file);
@@ -47,9 +43,9 @@ class TranscriptPassesCaptionFileCheckTest {
             if (transcript.isEmpty()) {
                 continue;
             }
-            for (SubtitleFormat format : SubtitleFormat.values()) {
+            for (OutputFormat format : OutputFormat.values()) {
                 String file = new TranscriptWriter(format).write(transcript);
-                CaptionFileCheck.Result result = CaptionFileCheck.check(OutputFormat.of(format.reachCode()), file);
+                SubtitleValidator.Report result = SubtitleValidator.check(format, file, PARTNER);
                 int r = run;
                 assertTrue(result.valid(), () -> format + " run " + r + ": " + result.errors() + "\n" + file);
                 assertEquals(List.of(), result.warnings(), () -> format + " run " + r);
