@@ -38,6 +38,8 @@ public final class CaptionClient implements AutoCloseable {
     private final CompletableFuture<JsonNode> eos = new CompletableFuture<>();
     private volatile Exception lastError;
     private volatile String closeReason = "";
+    /** Set on the handshake: a replay of an ended stream can open, deliver and close before connect returns. */
+    private volatile boolean opened;
 
     private final class Socket extends WebSocketClient {
         Socket(URI uri) {
@@ -46,6 +48,7 @@ public final class CaptionClient implements AutoCloseable {
 
         @Override
         public void onOpen(ServerHandshake handshake) {
+            opened = true;
         }
 
         @Override
@@ -88,7 +91,7 @@ public final class CaptionClient implements AutoCloseable {
 
     /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
-        if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS)) {
+        if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS) && !opened) {
             throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs);
         }
     }
