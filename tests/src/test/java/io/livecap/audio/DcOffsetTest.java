@@ -19,14 +19,14 @@ class DcOffsetTest {
 
         HealthRun run = new HealthRun(RATE, 2).feedAll(Stereo.interleave(left, speech));
 
-        assertEquals(1, run.events(HealthEvent.DC_OFFSET).size(), run.log());
-        HealthEvent flagged = run.events(HealthEvent.DC_OFFSET).get(0);
+        assertEquals(1, run.events(HealthEvent.Kind.DC_OFFSET).size(), run.log());
+        HealthEvent flagged = run.events(HealthEvent.Kind.DC_OFFSET).get(0);
         System.out.printf("dc offset: flagged at %d ms: %s%n", flagged.startMs(), flagged.message());
         assertEquals(2000, flagged.startMs(), "2 s of windows above 1 %");
         assertTrue(flagged.dcOffset());
         assertEquals(2.0, flagged.levels().left().dcPercent(), 0.2);
         assertTrue(flagged.message().startsWith("DC offset: left +2."), flagged.message());
-        assertEquals(1, run.events(HealthState.OK.wireName()).size(), "the channels are healthy: " + run.log());
+        assertEquals(1, run.events(HealthEvent.Kind.OK).size(), "the channels are healthy: " + run.log());
         assertEquals(2, run.events.size(), run.log());
         assertTrue(run.health.snapshot().dcOffset());
         assertEquals(ChannelStrategy.SUM, run.health.effectiveStrategy());
@@ -42,7 +42,7 @@ class DcOffsetTest {
         HealthRun mono = new HealthRun(RATE, 1).feedAll(slightlyOff);
 
         for (HealthRun run : new HealthRun[] {clean, slight, mono}) {
-            assertEquals(0, run.events(HealthEvent.DC_OFFSET).size(), run.log());
+            assertEquals(0, run.events(HealthEvent.Kind.DC_OFFSET).size(), run.log());
             assertEquals(1, run.events.size(), run.log());
             assertFalse(run.health.snapshot().dcOffset());
         }
@@ -58,9 +58,9 @@ class DcOffsetTest {
 
         HealthRun run = new HealthRun(RATE, 2).feedAll(Stereo.interleave(speech, right));
 
-        assertEquals(1, run.events(HealthEvent.DC_OFFSET).size(), run.log());
-        assertEquals(1, run.events(HealthEvent.DC_OFFSET_CLEARED).size(), run.log());
-        HealthEvent cleared = run.events(HealthEvent.DC_OFFSET_CLEARED).get(0);
+        assertEquals(1, run.events(HealthEvent.Kind.DC_OFFSET).size(), run.log());
+        assertEquals(1, run.events(HealthEvent.Kind.DC_OFFSET_CLEARED).size(), run.log());
+        HealthEvent cleared = run.events(HealthEvent.Kind.DC_OFFSET_CLEARED).get(0);
         assertEquals(22_000, cleared.startMs(), run.log());
         assertFalse(run.health.snapshot().dcOffset());
     }
@@ -73,8 +73,8 @@ class DcOffsetTest {
         HealthRun run = new HealthRun(RATE, 2)
                 .feedAll(Stereo.interleave(Stereo.constant(speech.length, -2 * TWO_PERCENT), speech));
 
-        assertEquals(HealthState.LEFT_DEAD, run.events(HealthState.LEFT_DEAD.wireName()).get(0).state(), run.log());
-        assertEquals(1, run.events(HealthEvent.DC_OFFSET).size(), run.log());
+        assertEquals(HealthState.LEFT_DEAD, run.events(HealthEvent.Kind.LEFT_DEAD).get(0).state(), run.log());
+        assertEquals(1, run.events(HealthEvent.Kind.DC_OFFSET).size(), run.log());
         assertEquals(2, run.events.size(), run.log());
         assertEquals(ChannelStrategy.RIGHT, run.health.effectiveStrategy());
     }

@@ -74,8 +74,8 @@ final class HealthRun {
         return Arrays.copyOf(mono, monoFrames);
     }
 
-    List<HealthEvent> events(String kind) {
-        return events.stream().filter(e -> e.kind().equals(kind)).toList();
+    List<HealthEvent> events(HealthEvent.Kind kind) {
+        return events.stream().filter(e -> e.kind() == kind).toList();
     }
 
     /** For assertion messages: what happened, one event a line. */

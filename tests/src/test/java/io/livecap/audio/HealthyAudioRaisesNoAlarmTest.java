@@ -91,7 +91,7 @@ class HealthyAudioRaisesNoAlarmTest {
         System.out.printf("%s: at most %d ms held back%n", name, run.maxHeldMs());
         HealthSnapshot snapshot = run.health.snapshot();
         assertEquals(expected, snapshot.state());
-        assertEquals(1, snapshot.count(expected.wireName()));
+        assertEquals(1, snapshot.count(HealthEvent.Kind.of(expected)));
         assertEquals(1, snapshot.eventCounts().size(), snapshot.eventCounts().toString());
     }
 }

@@ -33,7 +33,7 @@ class OperatorStrategyTest {
         assertEquals(2, run.events.size(), run.log());
         assertEquals(HealthState.OK, run.events.get(0).state());
         HealthEvent change = run.events.get(1);
-        assertEquals(HealthEvent.STRATEGY, change.kind());
+        assertEquals(HealthEvent.Kind.STRATEGY, change.kind());
         assertEquals(10_500, change.startMs(), "applied at the next window boundary");
         assertEquals(forced, change.action());
         assertEquals(forced, change.requested());
@@ -42,7 +42,7 @@ class OperatorStrategyTest {
                 change.message());
         HealthSnapshot snapshot = run.health.snapshot();
         assertEquals(forced, snapshot.effective());
-        assertEquals(1, snapshot.count(HealthEvent.STRATEGY));
+        assertEquals(1, snapshot.count(HealthEvent.Kind.STRATEGY));
 
         short[] out = run.output();
         assertEquals(speech.length, out.length, "one output sample per input frame");
@@ -78,7 +78,7 @@ class OperatorStrategyTest {
 
         assertEquals(2, run.events.size(), run.log());
         HealthEvent handedBack = run.events.get(1);
-        assertEquals(HealthEvent.STRATEGY, handedBack.kind());
+        assertEquals(HealthEvent.Kind.STRATEGY, handedBack.kind());
         assertEquals(ChannelStrategy.INVERT_RIGHT, handedBack.action());
         assertEquals("operator returned to auto (state phase_inverted) -> inverting right", handedBack.message());
     }
@@ -96,7 +96,7 @@ class OperatorStrategyTest {
         run.feedAll(stereo);
 
         HealthEvent change = run.events.get(0);
-        assertEquals(HealthEvent.STRATEGY, change.kind(), run.log());
+        assertEquals(HealthEvent.Kind.STRATEGY, change.kind(), run.log());
         assertEquals(500, change.startMs());
         short[] out = run.output();
         assertEquals(speech.length, out.length);

@@ -258,7 +258,7 @@ public final class AudioHealth {
             requested = wanted;
             effective = resolve();
             String who = wanted == ChannelStrategy.AUTO ? "operator returned to auto" : "operator set '" + wanted + "'";
-            emit(HealthEvent.STRATEGY, endMs, levels, who + " (state " + state + ") -> " + phrase(effective));
+            emit(HealthEvent.Kind.STRATEGY, endMs, levels, who + " (state " + state + ") -> " + phrase(effective));
         }
         judge(levels, endMs);
         watchDc(levels, endMs);
@@ -297,7 +297,7 @@ public final class AudioHealth {
             HealthState before = state;
             state = next;
             effective = resolve();
-            emit(next.wireName(), endMs, levels, (before == HealthState.SILENCE && !explained
+            emit(HealthEvent.Kind.of(next), endMs, levels, (before == HealthState.SILENCE && !explained
                     ? backText(levels) : stateText(before, levels)) + " -> " + actionText());
         }
     }
@@ -409,7 +409,7 @@ public final class AudioHealth {
         settle(HealthState.OK, piece);
         if (state == was) {
             state = HealthState.OK;
-            emit(HealthState.OK.wireName(), endMs, piece, (channel == 0 ? "left" : "right")
+            emit(HealthEvent.Kind.OK, endMs, piece, (channel == 0 ? "left" : "right")
                     + " channel carries audio again (" + stereoText(piece) + ", was " + was + ") -> " + actionText());
         }
         publish();
@@ -470,11 +470,11 @@ public final class AudioHealth {
         dcWindows = 0;
         dcOffset = !dcOffset;
         if (dcOffset) {
-            emit(HealthEvent.DC_OFFSET, endMs, levels, "DC offset: " + dcText(levels)
+            emit(HealthEvent.Kind.DC_OFFSET, endMs, levels, "DC offset: " + dcText(levels)
                     + " of full scale (above 1 %); flagged only, recognition is unaffected; check the source's"
                     + " converter or mixer");
         } else {
-            emit(HealthEvent.DC_OFFSET_CLEARED, endMs, levels, "DC offset gone: " + dcText(levels));
+            emit(HealthEvent.Kind.DC_OFFSET_CLEARED, endMs, levels, "DC offset gone: " + dcText(levels));
         }
     }
 
@@ -482,10 +482,10 @@ public final class AudioHealth {
         return requested == ChannelStrategy.AUTO ? repair : requested;
     }
 
-    private void emit(String kind, long endMs, WindowLevels levels, String message) {
+    private void emit(HealthEvent.Kind kind, long endMs, WindowLevels levels, String message) {
         HealthEvent event = new HealthEvent(streamId, Instant.now(), endMs, kind, state, dcOffset, requested,
                 effective, levels, message);
-        boolean fault = kind.equals(HealthEvent.DC_OFFSET) || (!kind.equals(HealthEvent.STRATEGY)
+        boolean fault = kind == HealthEvent.Kind.DC_OFFSET || (kind != HealthEvent.Kind.STRATEGY
                 && state != HealthState.OK && state != HealthState.MONO_SOURCE);
         if (fault) {
             log.warn("stream {} at {} ms: {}", streamId, endMs, message);
@@ -496,7 +496,7 @@ public final class AudioHealth {
         if (recent.size() > RECENT_EVENTS) {
             recent.removeFirst();
         }
-        counts.merge(kind, 1L, Long::sum);
+        counts.merge(kind.wireName(), 1L, Long::sum);
         try {
             listener.accept(event);
         } catch (RuntimeException e) {

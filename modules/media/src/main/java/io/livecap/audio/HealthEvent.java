@@ -2,6 +2,7 @@ package io.livecap.audio;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.time.Instant;
@@ -26,7 +27,7 @@ import java.time.Instant;
 public record HealthEvent(@JsonProperty("stream_id") String streamId,
                           @JsonIgnore Instant time,
                           @JsonProperty("start") long startMs,
-                          @JsonProperty("kind") String kind,
+                          @JsonProperty("kind") Kind kind,
                           @JsonProperty("state") HealthState state,
                           @JsonProperty("dc_offset") boolean dcOffset,
                           @JsonProperty("requested") ChannelStrategy requested,
@@ -34,10 +35,29 @@ public record HealthEvent(@JsonProperty("stream_id") String streamId,
                           @JsonProperty("levels") WindowLevels levels,
                           @JsonProperty("message") String message) {
 
-    public static final String DC_OFFSET = "dc_offset";
-    public static final String DC_OFFSET_CLEARED = "dc_offset_cleared";
-    /** An operator (or the API) changed the requested strategy. */
-    public static final String STRATEGY = "strategy";
+    /** What happened: the stream entered a {@link HealthState}, its DC offset came or went, or a strategy was asked. */
+    public enum Kind {
+        UNKNOWN, OK, MONO_SOURCE, SILENCE, PHASE_INVERTED, LEFT_DEAD, RIGHT_DEAD,
+        DC_OFFSET, DC_OFFSET_CLEARED,
+        /** An operator (or the API) changed the requested strategy. */
+        STRATEGY;
+
+        /** The stream entered {@code state}. */
+        public static Kind of(HealthState state) {
+            return valueOf(state.name());
+        }
+
+        /** As in messages, metrics and the health API: {@code phase_inverted}, {@code dc_offset}, ... */
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public String toString() {
+            return wireName();
+        }
+    }
 
     /** The same event at another {@code start}: the session places it on the stream id's timeline. */
     public HealthEvent at(long startMs) {

@@ -36,7 +36,7 @@ public record HealthSnapshot(@JsonProperty("stream_id") String streamId,
     }
 
     /** Events of {@code kind} so far (0 when none). */
-    public long count(String kind) {
-        return eventCounts.getOrDefault(kind, 0L);
+    public long count(HealthEvent.Kind kind) {
+        return eventCounts.getOrDefault(kind.wireName(), 0L);
     }
 }

@@ -368,7 +368,7 @@ public final class StreamSession {
     }
 
     private void onHealth(HealthEvent event) {
-        Metrics.counter("livecap.audio.health.events", "kind", event.kind()).increment();
+        Metrics.counter("livecap.audio.health.events", "kind", event.kind().wireName()).increment();
         // audio health counts from this source's first sample; subscribers read times on the stream's timeline
         feed.health(event.at(timing.timelineMs(event.startMs())));
     }
