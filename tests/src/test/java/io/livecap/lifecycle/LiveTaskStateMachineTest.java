@@ -128,23 +128,23 @@ class LiveTaskStateMachineTest {
         Instant half = START.plus(Duration.between(START, expected).dividedBy(2));
         LiveTask processing = task(LiveTaskState.PROCESSING);
         assertEquals(Optional.empty(), machine.alertDue(processing, half.minus(MS)));
-        assertEquals(Optional.of(LiveTaskStateMachine.HALF_TIME), machine.alertDue(processing, half));
-        assertEquals(Optional.empty(), machine.alertDue(processing.withAlert(LiveTaskStateMachine.HALF_TIME), half),
+        assertEquals(Optional.of(TaskAlert.HALF), machine.alertDue(processing, half));
+        assertEquals(Optional.empty(), machine.alertDue(processing.withAlert(TaskAlert.HALF), half),
                 "raised once");
     }
 
     @Test
     void aTaskNotReadyByTheExpectedFinishIsStuckOnce() {
         Instant expected = END.plus(GRACE);
-        LiveTask delivering = task(LiveTaskState.DELIVERING).withAlert(LiveTaskStateMachine.HALF_TIME);
+        LiveTask delivering = task(LiveTaskState.DELIVERING).withAlert(TaskAlert.HALF);
         assertEquals(Optional.empty(), machine.alertDue(delivering, expected.minus(MS)));
-        assertEquals(Optional.of(LiveTaskStateMachine.STUCK), machine.alertDue(delivering, expected));
-        LiveTask stuck = delivering.withAlert(LiveTaskStateMachine.STUCK);
+        assertEquals(Optional.of(TaskAlert.STUCK), machine.alertDue(delivering, expected));
+        LiveTask stuck = delivering.withAlert(TaskAlert.STUCK);
         assertEquals(Optional.empty(), machine.alertDue(stuck, expected.plusSeconds(3600)), "raised once");
-        assertEquals(Optional.of(LiveTaskStateMachine.STUCK), machine.alertDue(task(LiveTaskState.DELIVERING),
+        assertEquals(Optional.of(TaskAlert.STUCK), machine.alertDue(task(LiveTaskState.DELIVERING),
                 expected), "stuck wins over a half-time alert never raised");
         assertEquals(Optional.empty(), machine.alertDue(task(LiveTaskState.DELIVERING)
-                .withAlert(LiveTaskStateMachine.STUCK), expected), "no half-time alert after stuck");
+                .withAlert(TaskAlert.STUCK), expected), "no half-time alert after stuck");
     }
 
     @Test
@@ -154,7 +154,7 @@ class LiveTaskStateMachineTest {
                 LiveTaskState.ERROR, LiveTaskState.CANCELLED}) {
             assertEquals(Optional.empty(), machine.alertDue(task(state), late), state.name());
         }
-        assertEquals(Optional.of(LiveTaskStateMachine.STUCK), machine.alertDue(task(LiveTaskState.SCHEDULED), late),
+        assertEquals(Optional.of(TaskAlert.STUCK), machine.alertDue(task(LiveTaskState.SCHEDULED), late),
                 "a task that never went live is stuck too");
     }
 }

@@ -17,14 +17,14 @@ import java.util.Set;
  * @param startBuffer  {@code startTimeBuffer}: already inside {@code startDate} (Kaltura widens the slot by it)
  * @param endBuffer    {@code endTimeBuffer}: already inside {@code endDate}
  * @param language     the order's source language (a media language of "Undefined" never matters)
- * @param alerts       the turn-around alerts already raised ("half", "stuck")
+ * @param alerts       the turn-around alerts already raised
  * @param delivery     how far the caption asset has got
  */
 public record LiveTask(TaskKey key, String entryId, long partnerId, long catalogItemId, long scheduledEventId,
                        Instant startDate, Instant endDate, Duration refundWindow, Duration startBuffer,
                        Duration endBuffer, OutputFormat outputFormat, String language, String dictionary,
                        Secret accessKey, LiveTaskState state, boolean refundChecked, String captionAssetId,
-                       Integer accuracy, String error, Set<String> alerts, AssetDelivery delivery) {
+                       Integer accuracy, String error, Set<TaskAlert> alerts, AssetDelivery delivery) {
 
     public LiveTask {
         alerts = Set.copyOf(alerts);
@@ -86,8 +86,9 @@ public record LiveTask(TaskKey key, String entryId, long partnerId, long catalog
                 LiveTaskState.ERROR, refundChecked, captionAssetId, accuracy, message, alerts, delivery);
     }
 
-    public LiveTask withAlert(String alert) {
-        Set<String> more = new java.util.HashSet<>(alerts);
+    public LiveTask withAlert(TaskAlert alert) {
+        Set<TaskAlert> more = java.util.EnumSet.noneOf(TaskAlert.class);
+        more.addAll(alerts);
         more.add(alert);
         return new LiveTask(key, entryId, partnerId, catalogItemId, scheduledEventId, startDate, endDate,
                 refundWindow, startBuffer, endBuffer, outputFormat, language, dictionary, accessKey, state,

@@ -294,16 +294,16 @@ public final class LiveTaskRunner {
                     + " captions as " + task.outputFormat() + ", accuracy " + ready.accuracy() + ", asset "
                     + ready.assetId() + " (status READY)");
         } else if (outcome instanceof CaptionAssetDelivery.Outcome.Failed failed) {
-            raise(current, LiveTaskStateMachine.ASSET, failed.errDescription());
+            raise(current, TaskAlert.ASSET, failed.errDescription());
             fail(client, current, failed.errDescription());
         }
     }
 
     /** An alert: an ERROR log line, a metric, an audit record. */
-    private void raise(LiveTask task, String kind, String message) {
-        Metrics.counter("livecap.reach.alerts", "kind", kind).increment();
+    private void raise(LiveTask task, TaskAlert kind, String message) {
+        Metrics.counter("livecap.reach.alerts", "kind", kind.wireName()).increment();
         log.error("ALERT {}: {}", task, message);
-        tasks.audit(task.key(), "alert_" + kind, message);
+        tasks.audit(task.key(), "alert_" + kind.wireName(), message);
     }
 
     /** The media pull's states reach the audit trail (one record per change, not per retry); failed is an alert. */
@@ -313,25 +313,25 @@ public final class LiveTaskRunner {
         }
         tasks.audit(key, "media_" + status.state().wireName(), status.toString());
         if (status.state() == PullState.FAILED) {
-            Metrics.counter("livecap.reach.alerts", "kind", "media_failed").increment();
+            Metrics.counter("livecap.reach.alerts", "kind", TaskAlert.MEDIA_FAILED.wireName()).increment();
             log.error("ALERT task {}: media pull failed: {}", key, status.lastError());
         }
     }
 
     private void alert(LiveTask task, Instant now) {
         machine.alertDue(task, now).ifPresent(kind -> {
-            Metrics.counter("livecap.reach.alerts", "kind", kind).increment();
-            String message = kind.equals(LiveTaskStateMachine.STUCK)
+            Metrics.counter("livecap.reach.alerts", "kind", kind.wireName()).increment();
+            String message = kind == TaskAlert.STUCK
                     ? "stuck: not READY by the expected finish " + machine.expectedFinish(task) + " (state "
                     + task.state() + ")"
                     : "half of the expected time has passed (expected READY by " + machine.expectedFinish(task)
                     + ", state " + task.state() + ")";
-            if (kind.equals(LiveTaskStateMachine.STUCK)) {
+            if (kind == TaskAlert.STUCK) {
                 log.error("ALERT {}: {}", task, message);
             } else {
                 log.warn("ALERT {}: {}", task, message);
             }
-            tasks.audit(task.key(), "alert_" + kind, message);
+            tasks.audit(task.key(), "alert_" + kind.wireName(), message);
             tasks.save(task.withAlert(kind));
         });
     }

@@ -28,11 +28,6 @@ public final class LiveTaskStateMachine {
         NONE
     }
 
-    public static final String HALF_TIME = "half";
-    public static final String STUCK = "stuck";
-    /** Not a turn-around alert: the delivered caption asset turned ERROR or never became READY. */
-    public static final String ASSET = "asset";
-
     private final Duration keepAliveEvery;
     private final Duration deliveryGrace;
 
@@ -85,17 +80,17 @@ public final class LiveTaskStateMachine {
      * The turn-around alert now due, if any: "half" when half the time from the start to the expected finish has
      * passed (a live job's checkpoint), "stuck" when the expected finish has passed and the task is not done.
      */
-    public Optional<String> alertDue(LiveTask task, Instant now) {
+    public Optional<TaskAlert> alertDue(LiveTask task, Instant now) {
         if (task.state().isFinal() || task.state() == LiveTaskState.PENDING) {
             return Optional.empty();
         }
         Instant expected = expectedFinish(task);
-        if (!now.isBefore(expected) && !task.alerts().contains(STUCK)) {
-            return Optional.of(STUCK);
+        if (!now.isBefore(expected) && !task.alerts().contains(TaskAlert.STUCK)) {
+            return Optional.of(TaskAlert.STUCK);
         }
         Instant half = task.startDate().plus(Duration.between(task.startDate(), expected).dividedBy(2));
-        if (!now.isBefore(half) && !task.alerts().contains(HALF_TIME) && !task.alerts().contains(STUCK)) {
-            return Optional.of(HALF_TIME);
+        if (!now.isBefore(half) && !task.alerts().contains(TaskAlert.HALF) && !task.alerts().contains(TaskAlert.STUCK)) {
+            return Optional.of(TaskAlert.HALF);
         }
         return Optional.empty();
     }

@@ -95,7 +95,7 @@ public final class StreamSession {
     private volatile StreamTimeline timeline = StreamTimeline.FIRST;
     private volatile boolean ended;
     private volatile boolean endsEvent;
-    private volatile String state = "starting";
+    private volatile SessionState state = SessionState.STARTING;
     private volatile long audioMs;
 
     /**
@@ -172,7 +172,7 @@ public final class StreamSession {
         return format;
     }
 
-    public String state() {
+    public SessionState state() {
         return state;
     }
 
@@ -258,7 +258,7 @@ public final class StreamSession {
         String endReason = "end of stream";
         try (RecognitionStream recognizer = engine.openStream(new StreamOptions(format.language(), vocabulary),
                 keepingTimeline(builder))) {
-            state = "live";
+            state = SessionState.LIVE;
             log.info("stream {}: live ({} Hz, {} ch, timescale {}, pts_bits {}, {}, engine {}); timeline session {}"
                             + " {}", streamId, format.sampleRate(), format.channels(), format.timescale(),
                     format.ptsBits(), format.language(), engine.name(), timeline.session(), timeline.end() == null
@@ -283,7 +283,7 @@ public final class StreamSession {
                 process(((Media) command).chunk(), resampler, recognizer);
             }
             saveTimeline(builder, endsEvent);
-            state = "ended";
+            state = SessionState.ENDED;
             log.info("stream {}: ended ({}) after {} ms of audio, {} discontinuities, last seq {}", streamId,
                     endReason, timing.durationMs(), timing.discontinuityCount(), builder.nextSeq() - 1);
             feed.end(endReason);
@@ -374,7 +374,7 @@ public final class StreamSession {
     }
 
     private void fail(String message) {
-        state = "failed";
+        state = SessionState.FAILED;
         ended = true;
         feed.end(message);
         observer.onFailed(message);

@@ -5,6 +5,7 @@ import io.livecap.lifecycle.AssetDelivery;
 import io.livecap.lifecycle.LiveTask;
 import io.livecap.lifecycle.LiveTaskRepository;
 import io.livecap.lifecycle.LiveTaskState;
+import io.livecap.lifecycle.TaskAlert;
 import io.livecap.reach.OutputFormat;
 import io.livecap.reach.Secret;
 import io.livecap.reach.TaskKey;
@@ -69,7 +70,7 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
                 update.setInt(5, task.accuracy());
             }
             update.setString(6, task.error());
-            update.setString(7, String.join(",", task.alerts()));
+            update.setString(7, String.join(",", task.alerts().stream().map(TaskAlert::wireName).sorted().toList()));
             update.setString(8, task.delivery().pendingAdd());
             update.setTimestamp(9, timestamp(task.delivery().contentSetAt()));
             update.setString(10, task.key().region());
@@ -169,7 +170,7 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
             s.setInt(19, t.accuracy());
         }
         s.setString(20, t.error());
-        s.setString(21, String.join(",", t.alerts()));
+        s.setString(21, String.join(",", t.alerts().stream().map(TaskAlert::wireName).sorted().toList()));
         s.setString(22, t.delivery().pendingAdd());
         s.setTimestamp(23, timestamp(t.delivery().contentSetAt()));
     }
@@ -182,8 +183,8 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
         String key = r.getString("access_key");
         Integer accuracy = r.getObject("accuracy", Integer.class);
         Timestamp contentSetAt = r.getTimestamp("asset_content_set_at");
-        Set<String> alerts = Arrays.stream(r.getString("alerts").split(",")).filter(a -> !a.isBlank())
-                .collect(Collectors.toSet());
+        Set<TaskAlert> alerts = Arrays.stream(r.getString("alerts").split(",")).filter(a -> !a.isBlank())
+                .map(TaskAlert::of).collect(Collectors.toSet());
         return new LiveTask(new TaskKey(r.getString("region"), r.getLong("task_id")), r.getString("entry_id"),
                 r.getLong("partner_id"), r.getLong("catalog_item_id"), r.getLong("scheduled_event_id"),
                 r.getTimestamp("start_date").toInstant(), r.getTimestamp("end_date").toInstant(),
