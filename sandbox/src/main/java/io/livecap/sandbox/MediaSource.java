@@ -51,10 +51,6 @@ final class MediaSource {
         return new MediaSource(file, Duration.ofMillis(info.getDuration()), config.mediaPtsStart(), config.stereo());
     }
 
-    Duration sampleLength() {
-        return sampleLength;
-    }
-
     /**
      * ffmpeg playing the event from {@code intoEvent} for {@code remaining}, paced in real time ({@code -re}), so a
      * viewer who joins late hears what is live now, stamped with the pts it would have had all along.

@@ -93,18 +93,6 @@ public record SandboxConfig(
                 start, end, accessKeyLifetime, mediaPtsStart, stereo);
     }
 
-    public SandboxConfig withOutputFormat(OutputFormat format) {
-        return new SandboxConfig(port, events, startsIn, duration, audioFile, regions, vendorPartnerId, vendorName,
-                customerPartnerId, firstId, format, sourceLanguage, minimalRefundTime, minimalOrderTime,
-                durationLimit, startTimeBuffer, endTimeBuffer, accessKeyLifetime, mediaPtsStart, stereo);
-    }
-
-    public SandboxConfig withAccessKeyLifetime(Duration lifetime) {
-        return new SandboxConfig(port, events, startsIn, duration, audioFile, regions, vendorPartnerId, vendorName,
-                customerPartnerId, firstId, outputFormat, sourceLanguage, minimalRefundTime, minimalOrderTime,
-                durationLimit, startTimeBuffer, endTimeBuffer, lifetime, mediaPtsStart, stereo);
-    }
-
     public SandboxConfig withMedia(Duration ptsStart, StereoMode mode) {
         return new SandboxConfig(port, events, startsIn, duration, audioFile, regions, vendorPartnerId, vendorName,
                 customerPartnerId, firstId, outputFormat, sourceLanguage, minimalRefundTime, minimalOrderTime,

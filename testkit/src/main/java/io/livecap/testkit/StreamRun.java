@@ -7,8 +7,6 @@ import io.livecap.client.IngestClient;
 import io.livecap.node.LivecapNode;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -78,9 +76,5 @@ public final class StreamRun {
         long frame = startMs * sampleRate / 1000;
         SentChunk chunk = sent.floorEntry(frame).getValue();
         return chunk.sentEpochMs() + (frame - chunk.firstFrame()) * 1000 / sampleRate;
-    }
-
-    public Map<Long, SentChunk> sentChunks() {
-        return new ConcurrentHashMap<>(sent);
     }
 }

@@ -108,10 +108,6 @@ public final class IngestClient implements AutoCloseable {
         send(() -> socket.send(frame));
     }
 
-    public void sendBinary(byte[] raw) {
-        send(() -> socket.send(raw));
-    }
-
     public void eos() {
         send(() -> socket.send("{\"type\":\"eos\"}"));
     }

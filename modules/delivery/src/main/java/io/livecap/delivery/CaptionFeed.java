@@ -99,10 +99,6 @@ public final class CaptionFeed implements CaptionSink {
         subscribers.remove(subscriber);
     }
 
-    public int subscriberCount() {
-        return subscribers.size();
-    }
-
     public synchronized long lastSeq() {
         return lastSeq;
     }

@@ -62,14 +62,6 @@ public final class Resampler {
         return emit(target);
     }
 
-    public int inRate() {
-        return inRate;
-    }
-
-    public int outRate() {
-        return outRate;
-    }
-
     private void append(short[] in, int length) {
         // keep only what the next outputs can still reach
         long nextCentre = produced * down / up;

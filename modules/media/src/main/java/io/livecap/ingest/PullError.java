@@ -17,10 +17,6 @@ record PullError(String message, boolean permanent) {
             "certificate", "tls handshake", "pkix path", "handshake_failure", "no subject alternative",
             "cannot pull https", "cannot pull rtmps");
 
-    static PullError retryable(String message) {
-        return new PullError(message, false);
-    }
-
     /** Classifies {@code message} (ffmpeg's last line, a Java exception's message) by what it says. */
     static PullError of(String message) {
         String lower = message.toLowerCase(Locale.ROOT);

@@ -196,10 +196,6 @@ public final class TimingMap {
         }
     }
 
-    public long totalSamples() {
-        return totalSamples;
-    }
-
     /** How much audio this source delivered (not its span on the timeline, which gaps lengthen). */
     public long durationMs() {
         return ms(totalSamples);
@@ -215,11 +211,6 @@ public final class TimingMap {
 
     public long wrapCount() {
         return wrapCount;
-    }
-
-    /** The most recent discontinuities (at most 100). */
-    public List<Discontinuity> recentDiscontinuities() {
-        return List.copyOf(discontinuities);
     }
 
     /**

@@ -5,23 +5,15 @@ package io.livecap.reach;
  * asset's {@code format} ({@code CaptionType}, sent as a string) share these codes.
  */
 public enum OutputFormat {
-    SRT(1, "srt", "application/x-subrip"),
-    DFXP(2, "dfxp", "application/ttml+xml"),
-    VTT(3, "vtt", "text/vtt");
+    SRT(1, "srt"),
+    DFXP(2, "dfxp"),
+    VTT(3, "vtt");
 
     private final int code;
     private final String fileExtension;
-    private final String mediaType;
-
-    OutputFormat(int code, String fileExtension, String mediaType) {
+    OutputFormat(int code, String fileExtension) {
         this.code = code;
         this.fileExtension = fileExtension;
-        this.mediaType = mediaType;
-    }
-
-    /** The media type of the file; the text is always UTF-8. */
-    public String mediaType() {
-        return mediaType;
     }
 
     public int code() {

@@ -232,10 +232,6 @@ public final class Sessions {
         return true;
     }
 
-    public boolean isPulled(String streamId) {
-        return pulls.containsKey(streamId);
-    }
-
     /** The last state of a pull that is over (failed or ended), while remembered. */
     public Optional<PullStatus> finishedPull(String streamId) {
         return Optional.ofNullable(finishedPulls.get(streamId));
