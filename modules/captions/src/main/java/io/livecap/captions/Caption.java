@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * One caption message exactly as the caption websocket carries it (see ARCHITECTURE.md, "Caption websocket").
+ * One caption message exactly as the caption websocket carries it (see docs/ARCHITECTURE.md, "Caption websocket").
  * A final replaces the partials of its {@code utterance}; a long utterance gives several finals, one per caption block.
  * {@code session} names the stream id's timeline: {@code start} and {@code utterance} count within it, {@code seq}
  * across all of them.

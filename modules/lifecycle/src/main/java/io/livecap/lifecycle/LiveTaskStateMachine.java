@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Decides what a Live task needs next, from its state and the clock alone; {@link LiveTaskRunner} carries it out.
- * The rules are REACH's (see KALTURA-REACH.md, "The Live task lifecycle"):
+ * The rules are REACH's (see docs/REACH.md, "The Live task lifecycle"):
  * <ul>
  * <li>a new task goes PENDING -> SCHEDULED at once;</li>
  * <li>when the refund window closes ({@code startDate - minimalRefundTime}) the task is checked for cancellation,

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Watches a live stream's channels and decides how they should reach the recogniser (ARCHITECTURE.md, "Audio
+ * Watches a live stream's channels and decides how they should reach the recogniser (docs/ARCHITECTURE.md, "Audio
  * health"; Kaltura asks vendors to test stereo against mono, log anomalies so the partner sees the cause, and have a
- * fallback). It decides; the session applies the decision with a {@link ChannelMixer}.
+ * fallback). It decides; {@link ChannelRepair} applies the decision.
  *
  * <p>It cuts the PCM into 0.5 s windows of its own, whatever the chunk size, and judges channels 1 and 2 of each:
  * <ul>

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How a stereo source becomes the mono signal the recogniser hears (ARCHITECTURE.md, "Audio health").
+ * How a stereo source becomes the mono signal the recogniser hears (docs/ARCHITECTURE.md, "Audio health").
  * {@link #AUTO} lets {@link AudioHealth} choose; the others are what an operator can force on a live stream.
  */
 public enum ChannelStrategy {
