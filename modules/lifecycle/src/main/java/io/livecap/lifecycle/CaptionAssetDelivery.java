@@ -43,7 +43,7 @@ final class CaptionAssetDelivery {
         }
 
         /** The asset is READY with the transcript in it. */
-        record Ready(String assetId, int accuracy, int captionCount) implements Outcome {
+        record Ready(String assetId, Integer accuracy, int captionCount) implements Outcome {
         }
 
         /** The asset cannot become READY: the task must go to ERROR with this description. */
@@ -175,7 +175,7 @@ final class CaptionAssetDelivery {
             checks.remove(task.key());
             log.info("{}: caption asset {} is READY {} ms after its content was set", task, asset.id(),
                     waited.toMillis());
-            return new Outcome.Ready(asset.id(), task.accuracy() == null ? 0 : task.accuracy(),
+            return new Outcome.Ready(asset.id(), task.accuracy(),
                     transcripts.build(task).captionCount());
         }
         if (asset.status() == CaptionAsset.STATUS_ERROR) {

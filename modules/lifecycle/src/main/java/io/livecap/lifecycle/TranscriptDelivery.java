@@ -9,6 +9,7 @@ import io.livecap.captions.TranscriptWriter;
 import io.livecap.delivery.CaptionStore;
 
 import java.time.Instant;
+import java.util.OptionalInt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,7 @@ import java.util.List;
 public final class TranscriptDelivery {
 
     /** What goes into the caption asset. */
-    public record Transcript(String content, int accuracy, int captionCount, String languageName) {
+    public record Transcript(String content, Integer accuracy, int captionCount, String languageName) {
     }
 
     private final CaptionStore store;
@@ -46,7 +47,9 @@ public final class TranscriptDelivery {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the " + format + " transcript is invalid: " + problems);
         }
-        int accuracy = Accuracy.percent(rebased).orElse(0);
+        // no words, no figure: the task goes READY without an accuracy rather than claiming 0
+        OptionalInt percent = Accuracy.percent(rebased);
+        Integer accuracy = percent.isPresent() ? percent.getAsInt() : null;
         return new Transcript(content, accuracy, rebased.size(), Languages.toName(task.language()));
     }
 

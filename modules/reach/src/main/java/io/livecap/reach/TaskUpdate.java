@@ -26,7 +26,8 @@ public record TaskUpdate(TaskStatus status, String errDescription, Integer accur
         return new TaskUpdate(status, description, accuracy, outputObjectId, externalTaskId);
     }
 
-    public TaskUpdate accuracy(int percent) {
+    /** {@code null}: no figure (nothing was recognised), and none is sent. */
+    public TaskUpdate accuracy(Integer percent) {
         return new TaskUpdate(status, errDescription, percent, outputObjectId, externalTaskId);
     }
 
