@@ -77,4 +77,18 @@ public final class StreamRun {
         SentChunk chunk = sent.floorEntry(frame).getValue();
         return chunk.sentEpochMs() + (frame - chunk.firstFrame()) * 1000 / sampleRate;
     }
+
+    /**
+     * Waits until the node has taken {@code audioMs} of the stream's audio (fails after 30 s). A test that makes its
+     * source vanish calls this first: a vanishing client drops whatever it had not sent yet, which is not the point.
+     */
+    public static void awaitAudio(LivecapNode node, String streamId, long audioMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (node.sessions().get(streamId).map(s -> s.audioMs() < audioMs).orElse(true)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(streamId + " never took " + audioMs + " ms of audio");
+            }
+            Thread.sleep(20); // polling a condition with a deadline, not waiting for time to pass
+        }
+    }
 }

@@ -185,6 +185,7 @@ class BadInputTest {
             AudioFeeder.Source audio = AudioFeeder.of(clip, 16_000, 1);
             source.start(feeder.startMessage(audio), 5_000);
             feeder.feedChunks(audio, source, false);
+            StreamRun.awaitAudio(node, "vanish", 8_000); // a vanishing client drops what it had not sent yet
             source.vanish();
             JsonNode eos = captions.awaitEos(30_000);
             assertEquals("source disconnected", eos.path("reason").asText());

@@ -62,7 +62,7 @@ class StreamTimelineEndToEndTest {
             AudioFeeder.Source audio = clip();
             StreamRun dropped = new StreamRun(node, "drop", new AudioFeeder()).open(audio);
             new AudioFeeder().feedChunks(audio, dropped.source(), false);
-            awaitAudio(node, "drop", CLIP_MS); // all of it arrived: what a vanishing socket drops is not the point
+            StreamRun.awaitAudio(node, "drop", CLIP_MS); // all of it arrived: what a vanishing socket drops is not the point
             dropped.source().vanish(); // the encoder's network went away: no eos
             dropped.captions().awaitEos(60_000);
             List<Caption> before = dropped.finals();
@@ -123,14 +123,6 @@ class StreamTimelineEndToEndTest {
                 assertTrue(next.utterance() >= previous.utterance(), "utterance went back at seq " + next.seq());
                 assertEquals(previous.session(), next.session());
             }
-        }
-    }
-
-    private static void awaitAudio(LivecapNode node, String streamId, long audioMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (node.sessions().get(streamId).map(s -> s.audioMs() < audioMs).orElse(true)) {
-            assertTrue(System.currentTimeMillis() < deadline, streamId + " never took " + audioMs + " ms of audio");
-            Thread.sleep(20); // polling a condition with a deadline, not waiting for time to pass
         }
     }
 
