@@ -26,6 +26,7 @@ class PocketsphinxLectureTest {
     private static short[] lecture;
     private static RecordingListener recorded;
     private static double realTimeFactor;
+    private static double cpuPerAudioSecond;
 
     @BeforeAll
     static void decodeTheLecture() {
@@ -43,6 +44,7 @@ class PocketsphinxLectureTest {
         double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         double audioSeconds = lecture.length / 16_000.0;
         realTimeFactor = seconds / audioSeconds;
+        cpuPerAudioSecond = cpuSeconds / audioSeconds;
         // the CPU figure holds when other work shares the cores; the wall-clock one is what a session sees
         System.out.printf("pocketsphinx lecture: %.1f s of audio decoded in %.2f s, real-time factor %.3f "
                 + "(CPU %.3f)%n", audioSeconds, seconds, realTimeFactor, cpuSeconds / audioSeconds);
@@ -64,7 +66,10 @@ class PocketsphinxLectureTest {
 
     @Test
     void decodesFasterThanRealTime() {
-        assertTrue(realTimeFactor < 1, "real-time factor " + realTimeFactor);
+        // CPU time, not wall time: a stream keeps up when it needs less than a core, however busy the machine is
+        // (speed targets proper live in bench/)
+        assertTrue(cpuPerAudioSecond < 1, "CPU seconds per audio second " + cpuPerAudioSecond
+                + " (wall-clock real-time factor " + realTimeFactor + ")");
     }
 
     @Test
