@@ -1,0 +1,105 @@
+package io.livecap.delivery;
+
+import io.livecap.audio.HealthEvent;
+import io.livecap.captions.Caption;
+import io.livecap.captions.CaptionSink;
+import io.livecap.delivery.CaptionStore;
+import io.micrometer.core.instrument.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One stream's captions on their way out: finals are stored before anyone sees them, then every subscriber gets
+ * every caption in seq order. A subscriber that joins with {@code from_seq} first gets the stored finals after it;
+ * joining and publishing share one lock, so nothing falls between replay and live.
+ */
+public final class CaptionFeed implements CaptionSink {
+
+    private static final Logger log = LoggerFactory.getLogger(CaptionFeed.class);
+
+    private final String streamId;
+    private final CaptionStore store;
+    private final List<CaptionSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private long lastSeq;
+    private boolean live;
+    private String endReason = "not started";
+
+    public CaptionFeed(String streamId, CaptionStore store) {
+        this.streamId = streamId;
+        this.store = store;
+        this.lastSeq = store.lastSeq(streamId);
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    /** A stream (re)starts on this feed; returns the seq its first caption must carry. */
+    public synchronized long open() {
+        live = true;
+        return lastSeq + 1;
+    }
+
+    @Override
+    public synchronized void accept(Caption caption) {
+        if (caption.isFinal()) {
+            store.append(caption);
+        } else {
+            store.issued(streamId, caption.seq());
+        }
+        lastSeq = caption.seq();
+        Metrics.counter("livecap.captions", "final", String.valueOf(caption.isFinal())).increment();
+        for (CaptionSubscriber s : subscribers) {
+            try {
+                s.onCaption(caption);
+            } catch (RuntimeException e) {
+                log.warn("stream {}: dropping caption subscriber {}: {}", streamId, s, e.toString());
+                subscribers.remove(s);
+            }
+        }
+    }
+
+    public synchronized void health(HealthEvent event) {
+        for (CaptionSubscriber s : subscribers) {
+            s.onHealth(event);
+        }
+    }
+
+    /** Ends the stream for every subscriber. */
+    public synchronized void end(String reason) {
+        live = false;
+        endReason = reason;
+        for (CaptionSubscriber s : subscribers) {
+            s.onEndOfStream(streamId, lastSeq, reason);
+        }
+    }
+
+    /**
+     * Adds a subscriber. With {@code fromSeq >= 0} the stored finals after it are sent first. If the stream is not
+     * live (ended, or not started yet but with stored captions), the subscriber gets the replay and then
+     * end-of-stream only when it asked for a replay; otherwise it waits for the stream to start.
+     */
+    public synchronized void subscribe(CaptionSubscriber subscriber, long fromSeq) {
+        if (fromSeq >= 0) {
+            for (Caption c : store.finalsAfter(streamId, fromSeq)) {
+                subscriber.onCaption(c);
+            }
+            if (!live && lastSeq > 0) {
+                subscriber.onEndOfStream(streamId, lastSeq, endReason);
+                return;
+            }
+        }
+        subscribers.add(subscriber);
+    }
+
+    public void unsubscribe(CaptionSubscriber subscriber) {
+        subscribers.remove(subscriber);
+    }
+
+    public synchronized long lastSeq() {
+        return lastSeq;
+    }
+}

@@ -1,0 +1,44 @@
+package io.livecap.asr.pocketsphinx;
+
+import io.livecap.asr.EngineProvider;
+import io.livecap.asr.EngineSettings;
+import io.livecap.asr.SpeechEngine;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Plugs {@link PocketsphinxEngine} into {@link io.livecap.asr.EngineSelector}. */
+public final class PocketsphinxProvider implements EngineProvider {
+
+    private static final String MODEL = "pocketsphinx_model";
+
+    @Override
+    public String name() {
+        return "pocketsphinx";
+    }
+
+    @Override
+    public int priority() {
+        return 200; // fast and installed by apt, but weaker than a Vosk model
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return Map.of(MODEL, PocketsphinxEngine.DEFAULT_MODEL.toString());
+    }
+
+    @Override
+    public Optional<String> unavailableReason(EngineSettings settings) {
+        return PocketsphinxEngine.unavailableReason(model(settings));
+    }
+
+    @Override
+    public SpeechEngine load(EngineSettings settings) {
+        return PocketsphinxEngine.load(model(settings));
+    }
+
+    private Path model(EngineSettings settings) {
+        return settings.path(this, MODEL);
+    }
+}

@@ -1,0 +1,72 @@
+package io.livecap.lifecycle;
+
+import io.livecap.captions.Accuracy;
+import io.livecap.captions.Caption;
+import io.livecap.captions.CaptionWord;
+import io.livecap.reach.OutputFormat;
+import io.livecap.captions.SubtitleValidator;
+import io.livecap.captions.TranscriptWriter;
+import io.livecap.delivery.CaptionStore;
+
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The transcript a Live task delivers: every stored final caption of its stream, exactly once, in the catalog
+ * item's output format, validated before it leaves.
+ *
+ * <p>Times are rebased on the wall clock: a caption's time in the file is its {@code start_epoch} minus the start
+ * of the ordered slot ({@code taskJobData.startDate}, buffers included: {@link io.livecap.reach.OrderedSlot}). Stream
+ * time ({@code start}) restarts at 0 when a session is reopened after a restart; the epoch does not, so captions from
+ * before and after a restart share one timeline (our inference: REACH does not say where an asset's zero lies).
+ */
+public final class TranscriptDelivery {
+
+    /** What goes into the caption asset. */
+    public record Transcript(String content, Integer accuracy, int captionCount, String languageName) {
+    }
+
+    private final CaptionStore store;
+
+    public TranscriptDelivery(CaptionStore store) {
+        this.store = store;
+    }
+
+    public Transcript build(LiveTask task) {
+        List<Caption> finals = store.finalsAfter(task.streamId(), 0);
+        if (finals.isEmpty()) {
+            throw new IllegalStateException("no captions were produced for stream " + task.streamId()
+                    + " (did the mediaUrl deliver speech?)");
+        }
+        List<Caption> rebased = rebase(finals, task.captionsFrom());
+        OutputFormat format = OutputFormat.of(task.outputFormat().code());
+        String content = new TranscriptWriter(format).write(rebased);
+        List<String> problems = SubtitleValidator.problems(format, content);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the " + format + " transcript is invalid: " + problems);
+        }
+        // no words, no figure: the task goes READY without an accuracy rather than claiming 0
+        OptionalInt percent = Accuracy.percent(rebased);
+        Integer accuracy = percent.isPresent() ? percent.getAsInt() : null;
+        return new Transcript(content, accuracy, rebased.size(), Languages.toName(task.language()));
+    }
+
+    /** Captions on the wall-clock timeline that starts at {@code zero}. */
+    static List<Caption> rebase(List<Caption> finals, Instant zero) {
+        List<Caption> rebased = new ArrayList<>();
+        for (Caption c : finals) {
+            long shift = c.startEpoch() - zero.toEpochMilli() - c.startMs();
+            if (c.startMs() + shift < 0) {
+                continue; // before the slot opened: not part of the order
+            }
+            List<CaptionWord> words = c.words().stream()
+                    .map(w -> new CaptionWord(w.word(), w.startMs() + shift, w.endMs() + shift, w.confidence()))
+                    .toList();
+            rebased.add(new Caption(c.streamId(), c.seq(), true, c.utterance(), c.text(), c.lines(),
+                    c.startMs() + shift, c.endMs() + shift, c.startEpoch(), c.startPts(), words, c.language()));
+        }
+        return rebased;
+    }
+}

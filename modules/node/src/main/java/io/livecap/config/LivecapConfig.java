@@ -1,0 +1,227 @@
+package io.livecap.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.livecap.audio.ChannelStrategy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * livecap's configuration. Layers, later wins: the defaults embedded in the jar ({@code config/livecap.yaml}),
+ * a YAML file, environment variables {@code LIVECAP_<SECTION>_<KEY>}, then command-line overrides
+ * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
+ */
+public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
+                            Store store, Reach reach) {
+
+    public record Server(String host, int port) {
+    }
+
+    /**
+     * @param name     auto, or an engine's name
+     * @param settings the rest of the section, for the engines to read ({@code vosk_model}, ...): the engines
+     *                 declare their own settings, so this record lists none of them
+     */
+    public record Engine(String name, Map<String, String> settings) {
+
+        public Engine {
+            settings = Map.copyOf(settings);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Engine of(Map<String, String> section) {
+            Map<String, String> settings = new java.util.TreeMap<>(section);
+            return new Engine(settings.remove("name"), settings);
+        }
+    }
+
+    /** {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions). */
+    public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds) {
+    }
+
+    public record Audio(String channelStrategy) {
+    }
+
+    public record Ingest(int maxChunkBytes, int pullRetryFirstMs, int pullRetryMaxMs, int pullFailAfterAttempts,
+                         int pullFailWithoutAudioSeconds, boolean tlsVerify, String tlsCaFile) {
+    }
+
+    public record Store(String url) {
+    }
+
+    public record Reach(List<ReachEndpoint> endpoints, String appVersion, int pollSeconds, int tickMs,
+                        int keepAliveSeconds, int deliveryGraceSeconds, int assetReadySeconds) {
+
+        public Reach {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
+
+        public boolean enabled() {
+            return !endpoints.isEmpty();
+        }
+    }
+
+    /** One REACH partner endpoint (a region). {@code ks} is the vendor's KS; prefer the environment for it. */
+    public record ReachEndpoint(String region, String url, long partnerId, String vendor, String ks) {
+
+        @Override
+        public String toString() {
+            return "ReachEndpoint[" + region + " " + url + " partner " + partnerId + " vendor " + vendor + "]";
+        }
+    }
+
+    private static final String ENV_PREFIX = "LIVECAP_";
+    /** Secrets by region, not settings: see {@link #reachKs}. */
+    private static final String REACH_KS_PREFIX = "LIVECAP_REACH_KS_";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** The embedded defaults alone. */
+    public static LivecapConfig defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /**
+     * @param file      a YAML file to lay over the defaults, or null
+     * @param env       the environment (only {@code LIVECAP_*} variables are read)
+     * @param overrides {@code section.key -> value} from the command line
+     */
+    public static LivecapConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        try {
+            ObjectNode tree = readDefaults();
+            if (file != null) {
+                if (!Files.isRegularFile(file)) {
+                    throw new ConfigException("configuration file " + file + " does not exist");
+                }
+                JsonNode overlay = YAML.readTree(file.toFile());
+                if (overlay != null && !overlay.isMissingNode() && !overlay.isNull()) {
+                    merge(tree, overlay, file.toString(), "");
+                }
+            }
+            env.forEach((name, value) -> {
+                if (name.startsWith(ENV_PREFIX) && !name.startsWith(REACH_KS_PREFIX)) {
+                    String rest = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+                    int split = rest.indexOf('_');
+                    if (split > 0 && tree.has(rest.substring(0, split))) {
+                        set(tree, rest.substring(0, split), rest.substring(split + 1), value, "environment " + name);
+                    }
+                }
+            });
+            overrides.forEach((key, value) -> {
+                int dot = key.indexOf('.');
+                set(tree, key.substring(0, dot), key.substring(dot + 1), value, "option " + key);
+            });
+            LivecapConfig config = YAML.treeToValue(tree, LivecapConfig.class);
+            config.check();
+            return config;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration: " + e.getMessage());
+        }
+    }
+
+    /** The same configuration with another store (the demo and the benchmark keep nothing). */
+    public LivecapConfig withStoreUrl(String url) {
+        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url), reach);
+    }
+
+    /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
+    public LivecapConfig withReachEndpoint(ReachEndpoint endpoint) {
+        List<ReachEndpoint> all = new java.util.ArrayList<>(reach.endpoints());
+        all.add(endpoint);
+        return new LivecapConfig(server, engine, captions, audio, ingest, store, new Reach(all, reach.appVersion(),
+                reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
+                reach.assetReadySeconds()));
+    }
+
+    /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
+    public static String reachKs(ReachEndpoint endpoint, Map<String, String> env) {
+        if (endpoint.ks() != null && !endpoint.ks().isBlank()) {
+            return endpoint.ks();
+        }
+        String variable = REACH_KS_PREFIX + endpoint.region().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        String ks = env.get(variable);
+        if (ks == null || ks.isBlank()) {
+            throw new ConfigException("REACH region " + endpoint.region() + " has no KS: set " + variable);
+        }
+        return ks;
+    }
+
+    private void check() {
+        for (ReachEndpoint e : reach.endpoints()) {
+            if (e.region() == null || e.region().isBlank() || e.url() == null || e.vendor() == null) {
+                throw new ConfigException("reach.endpoints: each needs region, url, partner_id and vendor: " + e);
+            }
+        }
+        if (reach.pollSeconds() < 1 || reach.tickMs() < 50) {
+            throw new ConfigException("reach.poll_seconds must be >= 1 and reach.tick_ms >= 50");
+        }
+        if (reach.assetReadySeconds() < 1) {
+            throw new ConfigException("reach.asset_ready_seconds must be >= 1, got " + reach.assetReadySeconds());
+        }
+        if (server.port < 0 || server.port > 65535) {
+            throw new ConfigException("server.port must be 0-65535, got " + server.port);
+        }
+        if (captions.timelineExpirySeconds < 0) {
+            throw new ConfigException("captions.timeline_expiry_seconds must be >= 0");
+        }
+        if (captions.maxChars < 8 || captions.maxLines < 1) {
+            throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");
+        }
+        try {
+            ChannelStrategy.parse(audio.channelStrategy);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("audio.channel_strategy: " + e.getMessage());
+        }
+        if (ingest.maxChunkBytes < 1024) {
+            throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");
+        }
+    }
+
+    private static ObjectNode readDefaults() throws IOException {
+        try (InputStream in = LivecapConfig.class.getResourceAsStream("/livecap.yaml")) {
+            if (in == null) {
+                throw new UncheckedIOException(new IOException("livecap.yaml missing from the jar"));
+            }
+            return (ObjectNode) YAML.readTree(in);
+        }
+    }
+
+    private static void set(ObjectNode tree, String section, String key, String value, String source) {
+        JsonNode node = tree.get(section);
+        if (!(node instanceof ObjectNode sectionNode) || !sectionNode.has(key)) {
+            throw new ConfigException(source + ": no setting " + section + "." + key);
+        }
+        sectionNode.put(key, value);
+    }
+
+    private static void merge(ObjectNode into, JsonNode overlay, String source, String path) {
+        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = path + field.getKey();
+            JsonNode existing = into.get(field.getKey());
+            if (existing == null) {
+                throw new ConfigException(source + ": unknown setting " + name);
+            }
+            if (existing instanceof ObjectNode section && field.getValue().isObject()) {
+                merge(section, field.getValue(), source, name + ".");
+            } else {
+                into.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.livecap.node;
+
+import io.livecap.asr.EngineSelector;
+import io.livecap.asr.EngineSettings;
+import io.livecap.asr.SpeechEngine;
+import io.livecap.audio.ChannelStrategy;
+import io.livecap.captions.LineBreaker;
+import io.livecap.config.LivecapConfig;
+import io.livecap.delivery.CaptionHub;
+import io.livecap.ingest.Backoff;
+import io.livecap.ingest.Ffmpeg;
+import io.livecap.ingest.PullSettings;
+import io.livecap.session.Sessions;
+import io.livecap.delivery.PushSettings;
+import io.livecap.lifecycle.KalturaUplink;
+import io.livecap.lifecycle.Lifecycle;
+import io.livecap.lifecycle.LiveTaskRepository;
+import io.livecap.lifecycle.LiveTaskRunner;
+import io.livecap.lifecycle.LiveTaskStateMachine;
+import io.livecap.lifecycle.ReachPoller;
+import io.livecap.lifecycle.TranscriptDelivery;
+import io.livecap.reach.ReachClient;
+import io.livecap.reach.ReachEndpoint;
+import io.livecap.reach.Secret;
+import io.livecap.server.LivecapServer;
+import io.livecap.store.Database;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.livecap.store.JdbcDeliveryCheckpoints;
+import io.livecap.store.JdbcLiveTaskRepository;
+import io.livecap.store.JdbcCaptionStore;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A whole livecap server put together from its configuration: engine, store, sessions, Netty. */
+public final class LivecapNode implements AutoCloseable {
+
+    private final SpeechEngine engine;
+    private final Database database;
+    private final Lifecycle lifecycle; // null when no REACH endpoint is configured
+    private final LiveTaskRepository tasks;
+    private final Sessions sessions;
+    private final LivecapServer server;
+    private final InetSocketAddress address;
+
+    private LivecapNode(SpeechEngine engine, Database database, Lifecycle lifecycle, LiveTaskRepository tasks,
+                        Sessions sessions, LivecapServer server, InetSocketAddress address) {
+        this.engine = engine;
+        this.database = database;
+        this.lifecycle = lifecycle;
+        this.tasks = tasks;
+        this.sessions = sessions;
+        this.server = server;
+        this.address = address;
+    }
+
+    public static LivecapNode start(LivecapConfig config) throws InterruptedException {
+        SpeechEngine engine = EngineSelector.load(config.engine().name(), new EngineSettings(config.engine().settings()));
+        return start(config, engine);
+    }
+
+    /** With an engine already loaded (tests share one across servers). The node does not close it. */
+    public static LivecapNode start(LivecapConfig config, SpeechEngine engine) throws InterruptedException {
+        // added before anything counts, so /metrics sees every meter from the start
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(metrics);
+        Database database = Database.open(config.store().url());
+        JdbcCaptionStore store = new JdbcCaptionStore(database);
+        JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
+        CaptionHub hub = new CaptionHub(store);
+        LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
+        Sessions sessions = new Sessions(engine, hub, breaker,
+                ChannelStrategy.parse(config.audio().channelStrategy()),
+                Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
+        Ffmpeg.choice(); // decided and logged at start-up, like the engine
+        sessions.usePullSettings(pullSettings(config.ingest()));
+        LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
+                config.captions().language(), metrics);
+        InetSocketAddress address = server.start(config.server().host(), config.server().port());
+        LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
+        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
+                sessions, tasks) : null;
+        return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address);
+    }
+
+    private static PullSettings pullSettings(LivecapConfig.Ingest ingest) {
+        return new PullSettings(new Backoff(Duration.ofMillis(ingest.pullRetryFirstMs()),
+                Duration.ofMillis(ingest.pullRetryMaxMs())), ingest.pullFailAfterAttempts(),
+                Duration.ofSeconds(ingest.pullFailWithoutAudioSeconds()), ingest.tlsVerify(),
+                ingest.tlsCaFile() == null || ingest.tlsCaFile().isBlank() ? null : Path.of(ingest.tlsCaFile()));
+    }
+
+    private static Lifecycle startLifecycle(LivecapConfig.Reach reach, JdbcDeliveryCheckpoints checkpoints,
+                                            JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
+                                            LiveTaskRepository tasks) {
+        Map<String, ReachClient> clients = new LinkedHashMap<>();
+        for (LivecapConfig.ReachEndpoint e : reach.endpoints()) {
+            ReachEndpoint endpoint = new ReachEndpoint(e.region(), URI.create(e.url()), e.partnerId(), e.vendor(),
+                    Secret.of(LivecapConfig.reachKs(e, System.getenv())), reach.appVersion());
+            clients.put(e.region(), new ReachClient(endpoint));
+        }
+        Clock clock = Clock.systemUTC();
+        LiveTaskStateMachine machine = new LiveTaskStateMachine(Duration.ofSeconds(reach.keepAliveSeconds()),
+                Duration.ofSeconds(reach.deliveryGraceSeconds()));
+        LiveTaskRunner runner = new LiveTaskRunner(clients, tasks, sessions, hub,
+                new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()),
+                new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
+        Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
+                Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);
+        lifecycle.start();
+        return lifecycle;
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    /** ws://127.0.0.1:port + path, for local clients. */
+    public URI url(String path) {
+        return URI.create("ws://127.0.0.1:" + port() + path);
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public SpeechEngine engine() {
+        return engine;
+    }
+
+    /** Stops the server; live sessions finish their captions first. */
+    @Override
+    public void close() {
+        if (lifecycle != null) {
+            lifecycle.close();
+        }
+        server.close();
+        database.close();
+    }
+
+    /** The REACH Live tasks this node knows (empty when REACH is off). */
+    public LiveTaskRepository tasks() {
+        return tasks;
+    }
+
+    /** Stops the server and frees the engine's model. */
+    public void closeWithEngine() {
+        close();
+        engine.close();
+    }
+}

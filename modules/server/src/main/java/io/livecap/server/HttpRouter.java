@@ -1,0 +1,339 @@
+package io.livecap.server;
+
+import io.livecap.captions.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livecap.audio.ChannelStrategy;
+import io.livecap.ingest.IngestError;
+import io.livecap.ingest.PullSource;
+import io.livecap.ingest.PullStatus;
+import io.livecap.session.PullStream;
+import io.livecap.session.StreamSession;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Routes each HTTP request: websocket upgrades to their endpoint, the small JSON API answered here. */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final String ID = "([A-Za-z0-9._-]{1,128})";
+    private static final Pattern SOCKET_PATH = Pattern.compile("^/v1/(ingest|captions)/" + ID + "$");
+    private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "(/health|/channel-strategy|/timing)?$");
+    private static final Pattern VALID_ID = Pattern.compile(ID);
+
+    /** An answer to a plain HTTP request. */
+    private record Reply(HttpResponseStatus status, Object body, String contentType) {
+        static Reply json(HttpResponseStatus status, Object body) {
+            return new Reply(status, body, "application/json");
+        }
+
+        static Reply error(HttpResponseStatus status, String message) {
+            return json(status, Map.of("error", message));
+        }
+    }
+
+    private final ServerContext context;
+
+    HttpRouter(ServerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        Matcher socket = SOCKET_PATH.matcher(path);
+        if (request.method() == HttpMethod.GET && (socket.matches() || path.equals("/v1/vosk"))) {
+            openSocket(ctx, request, uri, socket);
+            return;
+        }
+        Reply reply;
+        try {
+            reply = answer(request, path);
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", request.method(), path, e);
+            reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getMessage());
+        }
+        respond(ctx, request, reply);
+    }
+
+    private Reply answer(FullHttpRequest request, String path) {
+        HttpMethod method = request.method();
+        Matcher stream = STREAM_PATH.matcher(path);
+        if (stream.matches()) {
+            StreamSession session = context.sessions().get(stream.group(1)).orElse(null);
+            String part = stream.group(2) == null ? "" : stream.group(2);
+            if (session == null) {
+                PullStatus over = context.sessions().finishedPull(stream.group(1)).orElse(null);
+                if (over != null && part.equals("/health") && method == HttpMethod.GET) {
+                    return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", stream.group(1), "live", false,
+                            "pull", over.toJson()));
+                }
+                return notLive(stream.group(1), over);
+            }
+            return switch (part) {
+                case "/health" -> method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, health(session))
+                        : notAllowed(method, "GET");
+                case "/timing" -> method == HttpMethod.GET
+                        ? Reply.json(HttpResponseStatus.OK, session.timingReport()) : notAllowed(method, "GET");
+                case "/channel-strategy" -> method == HttpMethod.PUT ? setStrategy(session, request)
+                        : notAllowed(method, "PUT");
+                default -> method == HttpMethod.DELETE ? stopPull(session) : notAllowed(method, "DELETE");
+            };
+        }
+        if (path.equals("/v1/streams") && method == HttpMethod.POST) {
+            return startPull(request);
+        }
+        if (method != HttpMethod.GET) {
+            return path.equals("/healthz") || path.equals("/metrics") || path.equals("/v1/streams")
+                    ? notAllowed(method, "GET") : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
+        }
+        return switch (path) {
+            case "/healthz" -> Reply.json(HttpResponseStatus.OK, health());
+            case "/metrics" -> new Reply(HttpResponseStatus.OK, context.metrics().scrape(),
+                    "text/plain; version=0.0.4; charset=utf-8");
+            case "/v1/streams" -> Reply.json(HttpResponseStatus.OK, Map.of("streams", streams()));
+            default -> path.startsWith("/v1/ingest/") || path.startsWith("/v1/captions/")
+                    || path.startsWith("/v1/streams/")
+                    ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
+                    : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
+        };
+    }
+
+    /** {@code PUT /v1/streams/{id}/channel-strategy} with {@code {"strategy":"swap"}}: applied within one window. */
+    private Reply setStrategy(StreamSession session, FullHttpRequest request) {
+        String name;
+        try {
+            JsonNode body = Json.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+            name = body == null ? null : body.path("strategy").asText(null);
+        } catch (IOException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "body must be JSON like {\"strategy\":\"swap\"}");
+        }
+        if (name == null) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "body must be JSON like {\"strategy\":\"swap\"}");
+        }
+        ChannelStrategy strategy;
+        try {
+            strategy = ChannelStrategy.parse(name);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+        log.info("stream {}: operator requests channel strategy {}", session.streamId(), strategy.wireName());
+        session.requestStrategy(strategy);
+        return Reply.json(HttpResponseStatus.ACCEPTED, session.health());
+    }
+
+    /** {@code POST /v1/streams} with {@code {"id":"ev42","url":"rtmp://...","key":"...","language":"en-US"}}. */
+    private Reply startPull(FullHttpRequest request) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(request.content().toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !body.hasNonNull("id") || !body.hasNonNull("url")) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST,
+                    "body must be JSON like {\"id\":\"ev42\",\"url\":\"rtmp://host/app\",\"key\":\"...\",\"language\":\"en-US\"}");
+        }
+        String id = body.get("id").asText();
+        if (!VALID_ID.matcher(id).matches()) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -");
+        }
+        try {
+            PullSource source = PullSource.of(body.get("url").asText(), body.path("key").asText(null));
+            ChannelStrategy strategy = body.hasNonNull("channel_strategy")
+                    ? ChannelStrategy.parse(body.get("channel_strategy").asText()) : null;
+            PullStream pull = context.sessions().openPull(id, source,
+                    body.path("language").asText(context.defaultLanguage()), strategy);
+            return Reply.json(HttpResponseStatus.CREATED, Map.of("stream_id", id, "source", source.toString(),
+                    "pull", pull.status().toJson()));
+        } catch (IngestError e) {
+            return Reply.error(HttpResponseStatus.CONFLICT, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private Reply stopPull(StreamSession session) {
+        if (!context.sessions().stopPull(session.streamId(), "stopped by operator")) {
+            return Reply.error(HttpResponseStatus.CONFLICT, "stream " + session.streamId()
+                    + " is pushed, not pulled: its source ends it");
+        }
+        return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", session.streamId(), "state", "ending"));
+    }
+
+    /**
+     * 404 for a stream that is not live, saying whether it ended ({@code "state":"ended"}, with its last seq and,
+     * for a pull, how the pull ended) or is unknown here ({@code "state":"unknown"}).
+     */
+    private Reply notLive(String id, PullStatus pull) {
+        long lastSeq = context.sessions().hub().store().lastSeq(id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean ended = lastSeq > 0 || pull != null;
+        body.put("error", "no live stream " + id + (ended ? ": it ended" + (lastSeq > 0 ? " (last seq " + lastSeq
+                + "; replay its captions with ?from_seq=0)" : "") : "")
+                + (pull == null ? "" : "; its pull is " + pull));
+        body.put("stream_id", id);
+        body.put("state", ended ? "ended" : "unknown");
+        body.put("last_seq", lastSeq);
+        if (pull != null) {
+            body.put("pull", pull.toJson());
+        }
+        return Reply.json(HttpResponseStatus.NOT_FOUND, body);
+    }
+
+    private static Reply notAllowed(HttpMethod method, String allowed) {
+        return Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, method + " is not allowed here; use " + allowed);
+    }
+
+    private void openSocket(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+                            Matcher socket) {
+        WebSocketEndpoint endpoint;
+        if (!socket.matches()) {
+            endpoint = new VoskEndpoint(context.sessions().engine(), context.defaultLanguage());
+        } else if (socket.group(1).equals("ingest")) {
+            endpoint = new IngestEndpoint(socket.group(2), context.sessions(), context.maxChunkBytes(),
+                    context.defaultLanguage());
+        } else {
+            long fromSeq;
+            try {
+                List<String> values = uri.parameters().get("from_seq");
+                fromSeq = values == null || values.isEmpty() ? -1 : Long.parseLong(values.get(0));
+            } catch (NumberFormatException e) {
+                respond(ctx, request, Reply.error(HttpResponseStatus.BAD_REQUEST, "from_seq must be an integer"));
+                return;
+            }
+            endpoint = new CaptionEndpoint(context.sessions().hub().feed(socket.group(2)), fromSeq);
+        }
+        upgrade(ctx, request, endpoint);
+    }
+
+    /** A peer that vanished is not news; anything else reached here is our bug: logged with its stack, then closed. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            log.debug("http {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("http {}: unexpected error, closing", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketEndpoint endpoint) {
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            respond(ctx, request, Reply.error(HttpResponseStatus.UPGRADE_REQUIRED, "this is a websocket endpoint"));
+            return;
+        }
+        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, true,
+                context.maxFrameBytes()).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(context.maxFrameBytes()));
+        ctx.pipeline().addAfter("ws-aggregator", "ws-endpoint", endpoint);
+        handshaker.handshake(ctx.channel(), request).addListener(done -> {
+            if (done.isSuccess()) {
+                ctx.pipeline().remove(this);
+                endpoint.onOpen();
+            } else {
+                log.warn("websocket handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause());
+                ctx.close();
+            }
+        });
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", "ok");
+        health.put("engine", context.sessions().engine().name());
+        health.put("streams", context.sessions().live().size());
+        health.put("uptime_s", Duration.between(context.startedAt(), Instant.now()).toSeconds());
+        health.put("version", context.version());
+        return health;
+    }
+
+    private List<Map<String, Object>> streams() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (StreamSession s : context.sessions().live()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("stream_id", s.streamId());
+            row.put("state", s.state());
+            row.put("started_at", s.startedAt().toString());
+            row.put("audio_ms", s.audioMs());
+            row.put("backlog_ms", s.backlogMs());
+            row.put("sample_rate", s.format().sampleRate());
+            row.put("channels", s.format().channels());
+            row.put("language", s.format().language());
+            Optional<PullStream> pull = context.sessions().pull(s.streamId());
+            row.put("source", pull.isPresent() ? "pull" : "push");
+            pull.ifPresent(p -> row.put("pull", p.status().toJson()));
+            row.put("audio_health", s.health().state().wireName());
+            row.put("channel_strategy", s.health().effective().wireName());
+            list.add(row);
+        }
+        context.sessions().finishedPulls().forEach((id, status) -> {
+            if (context.sessions().get(id).isEmpty()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("stream_id", id);
+                row.put("state", "ended");
+                row.put("source", "pull");
+                row.put("pull", status.toJson());
+                list.add(row);
+            }
+        });
+        return list;
+    }
+
+    /** A session's audio health, and its pull's state when it is pulled. */
+    private Map<String, Object> health(StreamSession session) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> health = new LinkedHashMap<>(Json.MAPPER.convertValue(session.health(), Map.class));
+        context.sessions().pull(session.streamId()).ifPresent(p -> health.put("pull", p.status().toJson()));
+        return health;
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {
+        byte[] bytes = (reply.body() instanceof String text ? text : Json.write(reply.body()))
+                .getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        HttpUtil.setContentLength(response, bytes.length);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.livecap.server;
+
+import io.livecap.captions.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+import java.util.Map;
+
+/**
+ * The shared part of livecap's websocket endpoints: control frames, JSON text out, and closing with a status
+ * after an error message. Subclasses see whole text and binary messages (fragments are aggregated upstream).
+ */
+abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
+    protected Channel channel;
+    private volatile boolean closing;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    /** Called once the handshake is done and this handler is in the pipeline. */
+    protected void onOpen() {
+    }
+
+    protected abstract void onText(String text);
+
+    protected abstract void onBinary(ByteBuf data);
+
+    /** The connection is gone, whoever closed it. */
+    protected void onClosed() {
+    }
+
+    @Override
+    protected final void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            if (!closing) {
+                onText(text.text());
+            }
+        } else if (frame instanceof BinaryWebSocketFrame binary) {
+            if (!closing) {
+                onBinary(binary.content());
+            }
+        } else if (frame instanceof PingWebSocketFrame ping) {
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            closing = true;
+            ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * A frame Netty could not take (too long, malformed) closes with the fitting status; a peer that vanished is
+     * not news; anything else is our bug, logged once with its stack, and the connection closed with 1011.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            fail("too_big", "message larger than this server takes: " + cause.getMessage(), 1009);
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            fail("bad_frame", cause.getMessage(), 1002);
+        } else if (cause instanceof IOException) {
+            log.debug("websocket {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        } else {
+            log.warn("websocket {}: unexpected error, closing", ctx.channel().remoteAddress(), cause);
+            fail("internal_error", "the server failed on this connection", 1011);
+        }
+    }
+
+    @Override
+    public final void channelInactive(ChannelHandlerContext ctx) {
+        onClosed();
+        ctx.fireChannelInactive();
+    }
+
+    protected void sendJson(Object message) {
+        channel.writeAndFlush(new TextWebSocketFrame(Json.write(message)));
+    }
+
+    /** Sends {"type":"error",...} and closes with {@code status}. */
+    protected void fail(String code, String message, int status) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        channel.write(new TextWebSocketFrame(Json.write(Map.of("type", "error", "code", code, "message", message))));
+        close(status, code);
+    }
+
+    protected void close(int status, String reason) {
+        closing = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    protected boolean isClosing() {
+        return closing;
+    }
+}

@@ -1,9 +1,0 @@
-package io.livecap.store;
-
-/** The database failed; the message names what was being stored or read. */
-public class StoreException extends RuntimeException {
-
-    public StoreException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

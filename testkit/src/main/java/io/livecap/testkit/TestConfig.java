@@ -1,0 +1,18 @@
+package io.livecap.testkit;
+
+import io.livecap.config.LivecapConfig;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** Settings for a server a test starts: loopback, any free port, a database of its own that vanishes with it. */
+public final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    public static LivecapConfig local() {
+        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
+                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
+    }
+}
