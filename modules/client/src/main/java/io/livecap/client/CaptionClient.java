@@ -89,6 +89,14 @@ public final class CaptionClient implements AutoCloseable {
         });
     }
 
+    /** Presents {@code token} as {@code Authorization: Bearer} on the handshake (call before connect; null = none). */
+    public CaptionClient token(String token) {
+        if (token != null && !token.isBlank()) {
+            socket.addHeader("Authorization", "Bearer " + token.trim());
+        }
+        return this;
+    }
+
     /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
         if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS) && !opened) {
