@@ -2,6 +2,7 @@ package io.livecap.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.captions.Json;
+import io.livecap.client.IngestClient;
 import io.livecap.config.LivecapConfig;
 import io.livecap.node.LivecapNode;
 import io.livecap.testkit.ScriptedSpeechEngine;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -134,6 +137,15 @@ class AccessControlTest {
         HttpResponse<String> streams = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/v1/streams?token="
                 + CREDENTIALS.get("operator"))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, streams.statusCode(), streams.body());
+    }
+
+    @Test
+    void aClientRefusedForItsRoleSaysForbidden() throws Exception {
+        try (IngestClient wrongRole = new IngestClient(node.url("/v1/ingest/s1")).token(CREDENTIALS.get("read-s1"))) {
+            IOException refused = assertThrows(IOException.class, () -> wrongRole.connect(10_000));
+            assertTrue(refused.getMessage().contains("403") && refused.getMessage().contains("needs role ingest"),
+                    refused.getMessage());
+        }
     }
 
     @Test
