@@ -106,6 +106,10 @@ final class TokenApi {
             if (stream != null && !ID.matcher(stream).matches()) {
                 throw new IllegalArgumentException("stream ids are 1-128 characters of A-Z a-z 0-9 . _ -");
             }
+            String label = body.path("label").asText(null);
+            if (label != null && label.length() > 200) {
+                throw new IllegalArgumentException("label is at most 200 characters");
+            }
             if (stream == null && body.has("scope")) {
                 throw new IllegalArgumentException("a publish or read token needs a stream_id");
             }
@@ -113,7 +117,7 @@ final class TokenApi {
                 return forbidden(stream == null ? "minting a key needs role admin"
                         : "minting a stream token needs role operator or admin");
             }
-            Minted minted = authenticator.mint(role, stream, body.path("label").asText(null));
+            Minted minted = authenticator.mint(role, stream, label);
             log.info("credential {} ({} {}) minted by {}", minted.grant().id(), role.wireName(),
                     stream == null ? "key" : "token for " + stream, caller == null ? "-" : caller.id());
             Map<String, Object> answer = new LinkedHashMap<>(minted.grant().toJson());
