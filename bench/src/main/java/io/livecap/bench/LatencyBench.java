@@ -143,8 +143,8 @@ public final class LatencyBench {
     private void warmUp(ServerProcess server) throws Exception {
         long begin = System.nanoTime();
         WavAudio audio = setup.audio();
-        try (CaptionClient captions = new CaptionClient(server.url("/v1/captions/warmup"));
-             IngestClient ingest = new IngestClient(server.url("/v1/ingest/warmup"))) {
+        try (CaptionClient captions = new CaptionClient(server.url("/v1/captions/warmup")).token(server.token());
+             IngestClient ingest = new IngestClient(server.url("/v1/ingest/warmup")).token(server.token())) {
             captions.connect(10_000);
             ingest.connect(10_000);
             new AudioFeeder().chunkMs(WARM_UP_CHUNK_MS)
@@ -160,8 +160,8 @@ public final class LatencyBench {
                 .ptsBits(33).ptsStart(PTS_START)
                 .listener((first, frames, pts, at) -> sent.sent(first, frames, at));
         WavAudio audio = setup.audio();
-        try (CaptionClient captions = new CaptionClient(server.url("/v1/captions/" + id));
-             IngestClient ingest = new IngestClient(server.url("/v1/ingest/" + id))) {
+        try (CaptionClient captions = new CaptionClient(server.url("/v1/captions/" + id)).token(server.token());
+             IngestClient ingest = new IngestClient(server.url("/v1/ingest/" + id)).token(server.token())) {
             captions.connect(10_000);
             ingest.connect(10_000);
             feeder.feed(AudioFeeder.of(audio.samples(), audio.sampleRate(), audio.channels()), ingest);

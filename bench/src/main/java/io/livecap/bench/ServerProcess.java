@@ -36,7 +36,11 @@ final class ServerProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String engine;
 
-    private ServerProcess(Process process, int port, Path log, String engine) {
+    private final Path keyFile;
+    private volatile String token;
+
+    private ServerProcess(Process process, int port, Path log, String engine, Path keyFile) {
+        this.keyFile = keyFile;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -65,8 +69,12 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(log.toFile());
         // the benchmark keeps no captions: an in-memory store, so no disk writes skew the numbers
         builder.environment().put("LIVECAP_STORE_URL", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+        // its own admin key, beside its log (owner-only), never the user's key file
+        Path keyFile = log.toAbsolutePath().resolveSibling(log.getFileName() + ".admin.key");
+        Files.deleteIfExists(keyFile);
+        builder.environment().put("LIVECAP_AUTH_ADMIN_KEY_FILE", keyFile.toString());
         Process process = builder.start();
-        ServerProcess server = new ServerProcess(process, port, log, engine);
+        ServerProcess server = new ServerProcess(process, port, log, engine, keyFile);
         // a benchmark stopped with Ctrl-C must not leave its server running
         Thread stopper = new Thread(process::destroy, "bench-server-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -84,6 +92,15 @@ final class ServerProcess implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** The admin key the server created at its start (written before it answers /healthz). */
+    String token() {
+        if (token == null) {
+            token = io.livecap.node.AdminKeyFile.read(keyFile)
+                    .orElseThrow(() -> new IllegalStateException("the server wrote no admin key to " + keyFile));
+        }
+        return token;
     }
 
     long pid() {
@@ -105,7 +122,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (!path.equals("/healthz")) {
+            request.header("Authorization", "Bearer " + token());
+        }
+        HttpResponse<String> response = http.send(request
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());

@@ -35,9 +35,10 @@ public final class StreamRun {
     /** Subscribes, connects, sends start; returns the ready message's stream. */
     public StreamRun open(AudioFeeder.Source audio) throws Exception {
         sampleRate = audio.sampleRate();
-        captions = new CaptionClient(node.url("/v1/captions/" + streamId));
+        String key = node.firstAdminKey().orElse(null); // a secured node's admin key; null with auth off
+        captions = new CaptionClient(node.url("/v1/captions/" + streamId)).token(key);
         captions.connect(10_000);
-        source = new IngestClient(node.url("/v1/ingest/" + streamId));
+        source = new IngestClient(node.url("/v1/ingest/" + streamId)).token(key);
         source.connect(10_000);
         source.start(feeder.startMessage(audio), 10_000);
         return this;

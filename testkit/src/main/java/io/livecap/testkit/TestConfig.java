@@ -11,8 +11,18 @@ public final class TestConfig {
     private TestConfig() {
     }
 
+    /**
+     * Credentials off: the tests that use this are about captions, media and the API's contracts, not about who may
+     * call them (the credential tests use {@link #secured()}).
+     */
     public static LivecapConfig local() {
         return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
-                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
+                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false"));
+    }
+
+    /** Credentials on, as by default; the admin key stays in memory ({@code LivecapNode.firstAdminKey()}). */
+    public static LivecapConfig secured() {
+        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
+                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.admin_key_file", ""));
     }
 }

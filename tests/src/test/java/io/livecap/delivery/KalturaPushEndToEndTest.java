@@ -31,7 +31,7 @@ class KalturaPushEndToEndTest {
         WavAudio lecture = WavAudio.read(SharedAudio.file(SharedAudio.LECTURE));
         short[] clip = Arrays.copyOf(lecture.samples(), 30 * 16_000);
         LivecapConfig config = LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host",
-                "127.0.0.1", "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
+                "127.0.0.1", "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false"));
         try (LivecapNode node = LivecapNode.start(config, TestEngines.pocketsphinx());
              LiveEvent event = LiveEvent.start();
              Database checkpointsDb = Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {

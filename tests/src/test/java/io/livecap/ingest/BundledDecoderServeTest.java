@@ -45,7 +45,7 @@ class BundledDecoderServeTest {
         Path log = dir.resolve("serve.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), "io.livecap.cli.Main", "serve",
-                "--port", String.valueOf(port), "--host", "127.0.0.1", "--engine", "pocketsphinx"))
+                "--port", String.valueOf(port), "--host", "127.0.0.1", "--engine", "pocketsphinx", "--no-auth"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("LIVECAP_FFMPEG", bundled);
         builder.environment().put("LIVECAP_STORE_URL", "jdbc:h2:mem:bundled;DB_CLOSE_DELAY=-1");

@@ -64,7 +64,8 @@ class LiveMediaEndToEndTest {
         return io.livecap.config.LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
                 "server.host", "127.0.0.1", "store.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID()
                         + ";DB_CLOSE_DELAY=-1", "ingest.pull_retry_first_ms", "100", "ingest.pull_retry_max_ms", "300",
-                "ingest.pull_fail_after_attempts", "2", "ingest.pull_fail_without_audio_seconds", "20"));
+                "ingest.pull_fail_after_attempts", "2", "ingest.pull_fail_without_audio_seconds", "20",
+                "auth.enabled", "false"));
     }
 
     /** A sox stereo variant of the lecture, encoded as AAC in {@code format} by the bundled ffmpeg. */

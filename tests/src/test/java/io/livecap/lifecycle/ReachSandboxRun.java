@@ -17,7 +17,8 @@ final class ReachSandboxRun {
     static LivecapConfig livecapFor(SandboxRegion region, String vendor, String storeUrl) {
         return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
                         "store.url", storeUrl, "reach.poll_seconds", "1", "reach.tick_ms", "200",
-                        "reach.keep_alive_seconds", "2", "reach.delivery_grace_seconds", "60"))
+                        "reach.keep_alive_seconds", "2", "reach.delivery_grace_seconds", "60",
+                        "auth.admin_key_file", ""))
                 .withReachEndpoint(new LivecapConfig.ReachEndpoint(region.name(), region.serviceUrl().toString(),
                         region.vendorPartnerId(), vendor, region.vendorKs().reveal()));
     }

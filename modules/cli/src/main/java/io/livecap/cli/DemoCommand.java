@@ -44,12 +44,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         LivecapConfig config = ServeCommand.load(null, 0, "127.0.0.1", engine)
                 .withStoreUrl("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1"); // a rehearsal leaves nothing behind
+        // its own admin key, in memory only: the user's key file is left alone
+        config = config.withAuth(new LivecapConfig.Auth(true, "", config.auth().protectMetrics()));
         WavAudio audio = file != null ? WavAudio.read(file) : BundledSample.read();
         try (LivecapNode node = LivecapNode.start(config)) {
             System.out.printf("demo: livecap on port %d, engine %s; streaming %.1f s of speech%s%n", node.port(),
                     node.engine().name(), audio.durationSeconds(), fast ? "" : " in real time");
-            try (CaptionClient captions = new CaptionClient(node.url("/v1/captions/demo"), m -> print(m));
-                 IngestClient source = new IngestClient(node.url("/v1/ingest/demo"))) {
+            try (CaptionClient captions = new CaptionClient(node.url("/v1/captions/demo"), m -> print(m))
+                         .token(node.firstAdminKey().orElse(null));
+                 IngestClient source = new IngestClient(node.url("/v1/ingest/demo"))
+                         .token(node.firstAdminKey().orElse(null))) {
                 captions.connect(10_000);
                 source.connect(10_000);
                 new AudioFeeder().realtime(!fast).ptsStart(900_000).timescale(90_000).ptsBits(33)

@@ -44,12 +44,17 @@ final class FeedCommand implements Callable<Integer> {
             description = "Ask for a channel strategy: auto, sum, left, right, invert-right, swap (default: the server's).")
     String channelStrategy;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = {"A key or stream token (default: LIVECAP_TOKEN, else the",
+            "local admin key file, auth.admin_key_file). Prefer the environment: a command line is visible to ps."})
+    String token;
+
     @Override
     public Integer call() throws Exception {
         if (chunkMs < 20 || chunkMs > 100) {
             throw new IllegalArgumentException("--chunk-ms must be 20-100, got " + chunkMs);
         }
-        try (AudioFileReader reader = AudioFileReader.open(file); IngestClient client = new IngestClient(url)) {
+        try (AudioFileReader reader = AudioFileReader.open(file); IngestClient client = new IngestClient(url)
+                .token(ClientToken.resolve(token, System.getenv()))) {
             client.connect(10_000);
             AudioFeeder feeder = new AudioFeeder().chunkMs(chunkMs).ptsStart(ptsStart).timescale(timescale)
                     .ptsBits(ptsBits).realtime(realtime).language(language).channelStrategy(channelStrategy);

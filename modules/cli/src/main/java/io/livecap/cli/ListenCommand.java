@@ -30,17 +30,22 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--finals-only", description = "Print final captions only.")
     boolean finalsOnly;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = {"A key or stream token (default: LIVECAP_TOKEN, else the",
+            "local admin key file, auth.admin_key_file). Prefer the environment: a command line is visible to ps."})
+    String token;
+
     @Override
     public Integer call() throws Exception {
+        String credential = ClientToken.resolve(token, System.getenv());
         try (CaptionClient client = new CaptionClient(url, message -> {
             if (!finalsOnly || !message.isCaption() || message.json().path("final").asBoolean()) {
                 System.out.println(message.json());
                 System.out.flush();
             }
-        })) {
+        }).token(credential)) {
             client.connect(10_000);
             if (url.getRawQuery() == null || !url.getRawQuery().contains("from_seq=")) {
-                JsonNode notLive = notLive();
+                JsonNode notLive = notLive(credential);
                 if (notLive != null && notLive.path("state").asText().equals("ended")) {
                     System.err.println("listen: " + notLive.path("error").asText());
                     return ENDED;
@@ -63,13 +68,17 @@ final class ListenCommand implements Callable<Integer> {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String credential) {
+        return credential == null ? request : request.header("Authorization", "Bearer " + credential);
+    }
+
     /** The server's 404 body for a stream that is not live (ended or unknown), or null while it is live. */
-    private JsonNode notLive() {
+    private JsonNode notLive(String credential) {
         String scheme = "wss".equalsIgnoreCase(url.getScheme()) ? "https" : "http";
         URI health = URI.create(scheme + "://" + url.getRawAuthority() + "/v1/streams/" + streamId() + "/health");
         try {
             HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).GET().build(),
+                    .send(authorized(HttpRequest.newBuilder(health), credential).timeout(Duration.ofSeconds(5)).GET().build(),
                             HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(answer.body());
             if (answer.statusCode() == 200 && body.path("live").asBoolean(true)) {

@@ -25,6 +25,9 @@ import java.util.concurrent.CountDownLatch;
                 "  GET /v1/streams         live streams; POST starts a pull {id,url,key,language}",
                 "  GET /v1/streams/{id}/health | /timing; PUT .../channel-strategy; DELETE stops a pull",
                 "  GET /metrics            Prometheus metrics",
+                "  POST /v1/tokens         mint a stream token or key; GET lists; DELETE /v1/tokens/{id} revokes",
+                "Every endpoint but /healthz (and /metrics, unless auth.protect_metrics) needs a credential:",
+                "Authorization: Bearer <key> or ?token=<key>. The first start creates and prints the admin key.",
                 ""})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -62,9 +65,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--reach-ks", paramLabel = "KS", description = "The vendor KS (prefer LIVECAP_REACH_KS_<REGION>: a command line is visible to ps).")
     String reachKs;
 
+    @Option(names = "--no-auth", description = {"Turn credentials off (auth.enabled=false): anyone who reaches the port",
+            "may do anything. For a local lab only; warned loudly at start-up."})
+    boolean noAuth;
+
     @Override
     public Integer call() throws Exception {
         LivecapConfig settings = load(config, port, host, engine);
+        if (noAuth) {
+            settings = settings.withAuth(new LivecapConfig.Auth(false, settings.auth().adminKeyFile(),
+                    settings.auth().protectMetrics()));
+        }
         if (reachUrl != null) {
             if (reachVendor == null || reachPartnerId == 0) {
                 throw new IllegalArgumentException("--reach-url needs --reach-partner-id and --reach-vendor");
@@ -79,6 +90,8 @@ public final class ServeCommand implements Callable<Integer> {
             node.sessions().openPull(pull.getKey(), PullSource.of(pull.getValue(), System.getenv(keyVariable)),
                     settings.captions().language(), null);
         }
+        String keyFile = settings.auth().adminKeyFile();
+        node.firstAdminKey().ifPresent(key -> printFirstAdminKey(key, keyFile, node.port()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.closeWithEngine();
@@ -88,6 +101,20 @@ public final class ServeCommand implements Callable<Integer> {
                 + "; push audio to ws://HOST:" + node.port() + "/v1/ingest/{id}");
         stopped.await();
         return 0;
+    }
+
+    /** Shown once, on the terminal only (never a log line): the key exists nowhere else but the owner-only file. */
+    private static void printFirstAdminKey(String key, String file, int port) {
+        System.out.println("livecap: created the admin key (shown only this once"
+                + (file.isBlank() ? "; no key file is configured, keep it now" : "; also kept in " + file + ", owner-only") + "):");
+        System.out.println();
+        System.out.println("    " + key);
+        System.out.println();
+        System.out.println("livecap: use it as `Authorization: Bearer <key>` (or ?token=<key> on websocket URLs), e.g.");
+        System.out.println("    curl -H \"Authorization: Bearer $(cat " + (file.isBlank() ? "KEYFILE" : file) + ")\" http://127.0.0.1:" + port + "/v1/streams");
+        System.out.println("livecap: mint narrower credentials with POST /v1/tokens (README: Credentials); feed and listen on this");
+        System.out.println("machine read the key file by themselves.");
+        System.out.flush();
     }
 
     public static LivecapConfig load(Path file, Integer port, String host, String engine) {

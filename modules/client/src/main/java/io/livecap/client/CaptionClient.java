@@ -89,10 +89,21 @@ public final class CaptionClient implements AutoCloseable {
         });
     }
 
+    private volatile String token;
+
+    /** Presents {@code token} as {@code Authorization: Bearer} on the handshake (call before connect; null = none). */
+    public CaptionClient token(String token) {
+        if (token != null && !token.isBlank()) {
+            this.token = token.trim();
+            socket.addHeader("Authorization", "Bearer " + this.token);
+        }
+        return this;
+    }
+
     /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
         if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS) && !opened) {
-            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs);
+            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs, token);
         }
     }
 

@@ -25,6 +25,11 @@ final class ConnectFailure {
      * @param closeReason its close reason (a refused handshake: "Invalid status code received: 404 ...")
      */
     static IOException explain(URI url, Exception error, String closeReason, long timeoutMs) {
+        return explain(url, error, closeReason, timeoutMs, null);
+    }
+
+    /** @param token the credential the websocket presented, presented again so the answer is the same (401 vs 403) */
+    static IOException explain(URI url, Exception error, String closeReason, long timeoutMs, String token) {
         String where = url.getHost() + ":" + port(url);
         Throwable cause = error;
         while (cause != null && !(cause instanceof ConnectException) && !(cause instanceof UnknownHostException)) {
@@ -37,7 +42,7 @@ final class ConnectFailure {
             return new IOException("cannot connect to " + url + ": unknown host " + url.getHost());
         }
         if (closeReason != null && closeReason.contains("status code")) {
-            return new IOException("the server refused the websocket " + url.getPath() + ": " + serverAnswer(url));
+            return new IOException("the server refused the websocket " + url.getPath() + ": " + serverAnswer(url, token));
         }
         String detail = error != null && error.getMessage() != null ? error.getMessage()
                 : closeReason != null && !closeReason.isBlank() ? closeReason : "no answer within " + timeoutMs + " ms";
@@ -45,13 +50,17 @@ final class ConnectFailure {
     }
 
     /** The same URL over plain HTTP: livecap answers a request it would not upgrade with its status and reason. */
-    private static String serverAnswer(URI url) {
+    private static String serverAnswer(URI url, String token) {
         String scheme = "wss".equalsIgnoreCase(url.getScheme()) ? "https" : "http";
         try {
             URI http = URI.create(scheme + "://" + url.getRawAuthority() + url.getRawPath()
                     + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+            HttpRequest.Builder request = HttpRequest.newBuilder(http).timeout(ASK_TIMEOUT).GET();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
             HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(ASK_TIMEOUT).build()
-                    .send(HttpRequest.newBuilder(http).timeout(ASK_TIMEOUT).GET().build(),
+                    .send(request.build(),
                             HttpResponse.BodyHandlers.ofString());
             return "HTTP " + answer.statusCode() + " " + answer.body().strip();
         } catch (IOException | IllegalArgumentException e) {

@@ -25,7 +25,7 @@ import java.util.Map;
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
-                            Store store, Reach reach) {
+                            Store store, Reach reach, Auth auth) {
 
     public record Server(String host, int port) {
     }
@@ -60,6 +60,14 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     }
 
     public record Store(String url) {
+    }
+
+    /**
+     * @param enabled        false = lab mode, anyone who reaches the port may do anything (warned loudly at start)
+     * @param adminKeyFile   where the first start writes the admin key it creates (owner-only); "" = nowhere
+     * @param protectMetrics whether /metrics needs an operator credential
+     */
+    public record Auth(boolean enabled, String adminKeyFile, boolean protectMetrics) {
     }
 
     public record Reach(List<ReachEndpoint> endpoints, String appVersion, int pollSeconds, int tickMs,
@@ -135,7 +143,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url), reach);
+        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url), reach, auth);
     }
 
     /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
@@ -144,7 +152,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         all.add(endpoint);
         return new LivecapConfig(server, engine, captions, audio, ingest, store, new Reach(all, reach.appVersion(),
                 reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
-                reach.assetReadySeconds()));
+                reach.assetReadySeconds()), auth);
+    }
+
+    /** The same configuration with other credential settings (the demo, the benchmark, tests). */
+    public LivecapConfig withAuth(Auth other) {
+        return new LivecapConfig(server, engine, captions, audio, ingest, store, reach, other);
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */

@@ -1,6 +1,12 @@
 package io.livecap.node;
 
 import io.livecap.asr.EngineSelector;
+import io.livecap.auth.Authenticator;
+import io.livecap.auth.Minted;
+import io.livecap.auth.Role;
+import io.livecap.store.JdbcCredentialStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
@@ -39,9 +45,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A whole livecap server put together from its configuration: engine, store, sessions, Netty. */
 public final class LivecapNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LivecapNode.class);
 
     private final SpeechEngine engine;
     private final Database database;
@@ -50,9 +59,14 @@ public final class LivecapNode implements AutoCloseable {
     private final Sessions sessions;
     private final LivecapServer server;
     private final InetSocketAddress address;
+    private final Authenticator authenticator;
+    private final String firstAdminKey; // only when this start created it
 
     private LivecapNode(SpeechEngine engine, Database database, Lifecycle lifecycle, LiveTaskRepository tasks,
-                        Sessions sessions, LivecapServer server, InetSocketAddress address) {
+                        Sessions sessions, LivecapServer server, InetSocketAddress address,
+                        Authenticator authenticator, String firstAdminKey) {
+        this.authenticator = authenticator;
+        this.firstAdminKey = firstAdminKey;
         this.engine = engine;
         this.database = database;
         this.lifecycle = lifecycle;
@@ -82,13 +96,42 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
         Ffmpeg.choice(); // decided and logged at start-up, like the engine
         sessions.usePullSettings(pullSettings(config.ingest()));
+        Authenticator authenticator = new Authenticator(new JdbcCredentialStore(database), config.auth().enabled(),
+                Clock.systemUTC());
+        String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
-                config.captions().language(), metrics);
+                config.captions().language(), metrics, authenticator, config.auth().protectMetrics());
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
                 sessions, tasks) : null;
-        return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address);
+        return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address, authenticator,
+                firstAdminKey);
+    }
+
+    /**
+     * With auth on and no admin key yet, creates one and writes it to the key file; returns it (to be shown once,
+     * never logged). With auth off, warns as loudly as a log can.
+     */
+    private static String bootstrapAdminKey(Authenticator authenticator, LivecapConfig.Auth auth) {
+        if (!authenticator.enabled()) {
+            String line = "*".repeat(100);
+            log.warn(line);
+            log.warn("AUTHENTICATION IS OFF (--no-auth / auth.enabled=false): anyone who can reach this port can push"
+                    + " audio, read captions, start pulls and mint tokens. Use it for a local lab only.");
+            log.warn(line);
+            return null;
+        }
+        if (authenticator.hasAdminKey()) {
+            return null;
+        }
+        Minted admin = authenticator.mint(Role.ADMIN, null, "created at first start");
+        if (!auth.adminKeyFile().isBlank()) {
+            AdminKeyFile.write(Path.of(auth.adminKeyFile()), admin.secret());
+        }
+        log.info("created the first admin key {} (kept in {})", admin.grant().id(),
+                auth.adminKeyFile().isBlank() ? "no file" : auth.adminKeyFile());
+        return admin.secret();
     }
 
     private static PullSettings pullSettings(LivecapConfig.Ingest ingest) {
@@ -126,6 +169,15 @@ public final class LivecapNode implements AutoCloseable {
     /** ws://127.0.0.1:port + path, for local clients. */
     public URI url(String path) {
         return URI.create("ws://127.0.0.1:" + port() + path);
+    }
+
+    /** The admin key this start created (no admin key existed), to be shown once; empty otherwise. */
+    public Optional<String> firstAdminKey() {
+        return Optional.ofNullable(firstAdminKey);
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     public Sessions sessions() {

@@ -3,6 +3,8 @@ package io.livecap.server;
 import io.livecap.captions.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.audio.ChannelStrategy;
+import io.livecap.auth.Grant;
+import io.livecap.auth.Verdict;
 import io.livecap.ingest.IngestError;
 import io.livecap.ingest.PullSource;
 import io.livecap.ingest.PullStatus;
@@ -70,14 +72,21 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        Verdict verdict = context.access().check(request, uri); // the one place credentials are checked
+        if (!verdict.allowed()) {
+            respond(ctx, request, Reply.json(HttpResponseStatus.valueOf(verdict.status()),
+                    Map.of("error", verdict.reason(), "code", verdict.code())));
+            return;
+        }
         Matcher socket = SOCKET_PATH.matcher(path);
         if (request.method() == HttpMethod.GET && (socket.matches() || path.equals("/v1/vosk"))) {
-            openSocket(ctx, request, uri, socket);
+            openSocket(ctx, request, uri, socket, verdict.grant());
             return;
         }
         Reply reply;
         try {
-            reply = answer(request, path);
+            reply = path.equals("/v1/tokens") || path.startsWith("/v1/tokens/") ? tokens(request, path, verdict.grant())
+                    : answer(request, path);
         } catch (RuntimeException e) {
             log.error("{} {} failed", request.method(), path, e);
             reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getMessage());
@@ -126,6 +135,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
                     : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
         };
+    }
+
+    private Reply tokens(FullHttpRequest request, String path, Grant caller) {
+        TokenApi.Answer answer = new TokenApi(context.access().authenticator()).answer(request.method(), path,
+                request.content().toString(StandardCharsets.UTF_8), caller);
+        return Reply.json(answer.status(), answer.body());
     }
 
     /** {@code PUT /v1/streams/{id}/channel-strategy} with {@code {"strategy":"swap"}}: applied within one window. */
@@ -215,7 +230,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void openSocket(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
-                            Matcher socket) {
+                            Matcher socket, Grant grant) {
         WebSocketEndpoint endpoint;
         if (!socket.matches()) {
             endpoint = new VoskEndpoint(context.sessions().engine(), context.defaultLanguage());
@@ -233,7 +248,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             endpoint = new CaptionEndpoint(context.sessions().hub().feed(socket.group(2)), fromSeq);
         }
-        upgrade(ctx, request, endpoint);
+        upgrade(ctx, request, endpoint, grant);
     }
 
     /** A peer that vanished is not news; anything else reached here is our bug: logged with its stack, then closed. */
@@ -247,7 +262,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketEndpoint endpoint) {
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketEndpoint endpoint, Grant grant) {
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             respond(ctx, request, Reply.error(HttpResponseStatus.UPGRADE_REQUIRED, "this is a websocket endpoint"));
             return;
@@ -264,6 +279,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
             if (done.isSuccess()) {
                 ctx.pipeline().remove(this);
+                context.access().track(grant, ctx.channel());
                 endpoint.onOpen();
             } else {
                 log.warn("websocket handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause());

@@ -1,5 +1,6 @@
 package io.livecap.server;
 
+import io.livecap.auth.Authenticator;
 import io.livecap.session.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -37,15 +38,20 @@ public final class LivecapServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private Channel channel;
 
-    /** @param metrics scraped at /metrics; already added to Micrometer's global registry by the caller */
-    public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage, PrometheusMeterRegistry metrics) {
+    /**
+     * @param metrics        scraped at /metrics; already added to Micrometer's global registry by the caller
+     * @param authenticator  checks every request but /healthz (and /metrics unless {@code protectMetrics})
+     */
+    public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage, PrometheusMeterRegistry metrics,
+                         Authenticator authenticator, boolean protectMetrics) {
         this.sessions = sessions;
         // the transport limit sits well above the contract's chunk limit, so an oversized chunk still gets a JSON error
         int maxFrameBytes = Math.max(maxChunkBytes * 4, 1 << 20);
         String version = LivecapServer.class.getPackage().getImplementationVersion();
         this.metrics = metrics;
         this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
-                version == null ? "dev" : version, metrics);
+                version == null ? "dev" : version, metrics,
+                new ServerAccess(authenticator, protectMetrics));
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);

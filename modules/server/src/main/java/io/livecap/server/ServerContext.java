@@ -7,5 +7,6 @@ import java.time.Instant;
 
 /** What the server's handlers share. */
 record ServerContext(Sessions sessions, int maxChunkBytes, int maxFrameBytes, String defaultLanguage,
-                     Instant startedAt, String version, PrometheusMeterRegistry metrics) {
+                     Instant startedAt, String version, PrometheusMeterRegistry metrics,
+                     ServerAccess access) {
 }

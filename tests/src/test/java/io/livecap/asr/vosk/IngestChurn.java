@@ -35,7 +35,7 @@ final class IngestChurn {
         int cycles = Integer.parseInt(args[2]);
         LivecapConfig config = LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
                 "server.host", "127.0.0.1", "engine.name", "vosk", "engine.vosk_model", args[0],
-                "store.url", "jdbc:h2:mem:churn;DB_CLOSE_DELAY=-1"));
+                "store.url", "jdbc:h2:mem:churn;DB_CLOSE_DELAY=-1", "auth.enabled", "false"));
         try (LivecapNode node = LivecapNode.start(config)) {
             for (int i = 0; i < WARM_UP; i++) {
                 cycle(node, "warm-" + i, audio);

@@ -36,7 +36,7 @@ class VoskOverIngestTest {
         // auto picks vosk because a model is present: the selection path vendors rely on
         LivecapConfig config = LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
                 "server.host", "127.0.0.1", "engine.vosk_model", models.toString(),
-                "store.url", "jdbc:h2:mem:vosk-over-ingest;DB_CLOSE_DELAY=-1"));
+                "store.url", "jdbc:h2:mem:vosk-over-ingest;DB_CLOSE_DELAY=-1", "auth.enabled", "false"));
         node = LivecapNode.start(config);
         assertEquals("vosk", node.engine().name());
     }
