@@ -23,6 +23,7 @@ import io.livecap.reach.ReachClient;
 import io.livecap.reach.ReachEndpoint;
 import io.livecap.reach.Secret;
 import io.livecap.server.LivecapServer;
+import io.livecap.server.ServerLimits;
 import io.livecap.store.Database;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -82,8 +83,13 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
         Ffmpeg.choice(); // decided and logged at start-up, like the engine
         sessions.usePullSettings(pullSettings(config.ingest()));
+        LivecapConfig.Limits limits = config.limits();
+        sessions.useLimits(limits.maxPulls(), Duration.ofMillis(limits.warningIntervalMs()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
-                config.captions().language(), metrics);
+                config.captions().language(), metrics, new ServerLimits(limits.maxIngestSessions(),
+                limits.maxVoskSessions(), limits.maxSubscribersPerStream(), limits.maxSubscribers(),
+                Duration.ofSeconds(limits.startTimeoutSeconds()), Duration.ofSeconds(limits.idleTimeoutSeconds()),
+                limits.writeBufferLowBytes(), limits.writeBufferHighBytes(), limits.voskMaxQueuedMs()));
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,

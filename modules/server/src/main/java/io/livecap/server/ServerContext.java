@@ -5,7 +5,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Instant;
 
-/** What the server's handlers share. */
+/** What the server's handlers share, with the connection caps they count against. */
 record ServerContext(Sessions sessions, int maxChunkBytes, int maxFrameBytes, String defaultLanguage,
-                     Instant startedAt, String version, PrometheusMeterRegistry metrics) {
+                     Instant startedAt, String version, PrometheusMeterRegistry metrics, ServerLimits limits,
+                     ConnectionCap ingestCap, ConnectionCap voskCap, ConnectionCap subscriberCap) {
+
+    ServerContext(Sessions sessions, int maxChunkBytes, int maxFrameBytes, String defaultLanguage, Instant startedAt,
+                  String version, PrometheusMeterRegistry metrics, ServerLimits limits) {
+        this(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, startedAt, version, metrics, limits,
+                new ConnectionCap("ingest connections", limits.maxIngestSessions()),
+                new ConnectionCap("/v1/vosk connections", limits.maxVoskSessions()),
+                new ConnectionCap("caption subscribers", limits.maxSubscribers()));
+    }
 }
