@@ -9,6 +9,7 @@ import io.livecap.asr.RecognizedWord;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
 import io.livecap.audio.Resampler;
+import io.micrometer.core.instrument.Metrics;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,12 @@ final class VoskEndpoint extends WebSocketEndpoint implements RecognitionListene
 
     private static final Logger log = LoggerFactory.getLogger(VoskEndpoint.class);
     private static final int SLICE_SAMPLES = SpeechEngine.SAMPLE_RATE / 2;
+    /** Audio waiting for a recogniser on every /v1/vosk connection of this process, in microseconds. */
+    private static final AtomicLong QUEUED_MICROS_ALL = new AtomicLong();
+
+    static {
+        Metrics.gauge("livecap.vosk.queued.seconds", QUEUED_MICROS_ALL, q -> q.get() / 1e6);
+    }
 
     private final SpeechEngine engine;
     private final String language;
@@ -59,6 +66,11 @@ final class VoskEndpoint extends WebSocketEndpoint implements RecognitionListene
         this.language = context.defaultLanguage();
         this.cap = context.voskCap();
         this.maxQueuedMs = context.limits().voskMaxQueuedMs();
+    }
+
+    /** What {@code livecap.vosk.queued.seconds} shows, in milliseconds. */
+    static long queuedMillisInAll() {
+        return QUEUED_MICROS_ALL.get() / 1000;
     }
 
     @Override
@@ -109,6 +121,7 @@ final class VoskEndpoint extends WebSocketEndpoint implements RecognitionListene
         }
         long micros = samples.length * 1_000_000L / clientRate;
         queuedMicros.addAndGet(micros);
+        QUEUED_MICROS_ALL.addAndGet(micros);
         if (behind()) {
             updateAutoRead();
         }
@@ -124,6 +137,7 @@ final class VoskEndpoint extends WebSocketEndpoint implements RecognitionListene
                 log.warn("vosk client {}: recognition failed", channel.remoteAddress(), e);
                 fail("recognition_failed", String.valueOf(e.getMessage()), 1011);
             } finally {
+                QUEUED_MICROS_ALL.addAndGet(-micros);
                 if (queuedMicros.addAndGet(-micros) <= maxQueuedMs * 500 && !channel.config().isAutoRead()) {
                     channel.eventLoop().execute(this::updateAutoRead); // under half the limit: read again
                 }

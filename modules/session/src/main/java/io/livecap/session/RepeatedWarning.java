@@ -13,6 +13,7 @@ public final class RepeatedWarning {
     private long lastMs;
     private boolean any;
     private long leftOut;
+    private long total;
 
     public RepeatedWarning(Duration interval) {
         this.intervalMs = interval.toMillis();
@@ -20,6 +21,7 @@ public final class RepeatedWarning {
 
     /** -1 if this occurrence is to be left out, else how many were left out before it (then counting restarts). */
     public synchronized long admit(long nowMs) {
+        total++;
         if (any && nowMs - lastMs < intervalMs) {
             leftOut++;
             return -1;
@@ -29,5 +31,15 @@ public final class RepeatedWarning {
         long before = leftOut;
         leftOut = 0;
         return before;
+    }
+
+    /** How many were left out since the last one let through (for a summary when the source ends). */
+    public synchronized long leftOut() {
+        return leftOut;
+    }
+
+    /** How many occurred in all, let through or not. */
+    public synchronized long total() {
+        return total;
     }
 }

@@ -290,6 +290,10 @@ public final class StreamSession {
                 process(((Media) command).chunk(), resampler, recognizer);
             }
             saveTimeline(builder, endsEvent);
+            if (ptsWarnings.leftOut() > 0) {
+                log.warn("stream {}: {} more pts discontinuities since the last warning (of {} in all)", streamId,
+                        ptsWarnings.leftOut(), ptsWarnings.total());
+            }
             state = SessionState.ENDED;
             log.info("stream {}: ended ({}) after {} ms of audio, {} discontinuities, last seq {}", streamId,
                     endReason, timing.durationMs(), timing.discontinuityCount(), builder.nextSeq() - 1);
