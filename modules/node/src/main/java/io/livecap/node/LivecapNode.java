@@ -86,15 +86,20 @@ public final class LivecapNode implements AutoCloseable {
         LivecapConfig.Limits limits = config.limits();
         sessions.useLimits(limits.maxPulls(), Duration.ofMillis(limits.warningIntervalMs()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
-                config.captions().language(), metrics, new ServerLimits(limits.maxIngestSessions(),
-                limits.maxVoskSessions(), limits.maxSubscribersPerStream(), limits.maxSubscribers(),
-                Duration.ofSeconds(limits.startTimeoutSeconds()), Duration.ofSeconds(limits.idleTimeoutSeconds()),
-                limits.writeBufferLowBytes(), limits.writeBufferHighBytes(), limits.voskMaxQueuedMs()));
+                config.captions().language(), metrics, serverLimits(limits));
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
                 sessions, tasks) : null;
         return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address);
+    }
+
+    /** The server's part of the {@code limits} section. */
+    public static ServerLimits serverLimits(LivecapConfig.Limits limits) {
+        return new ServerLimits(limits.maxIngestSessions(), limits.maxVoskSessions(),
+                limits.maxSubscribersPerStream(), limits.maxSubscribers(),
+                Duration.ofSeconds(limits.startTimeoutSeconds()), Duration.ofSeconds(limits.idleTimeoutSeconds()),
+                limits.writeBufferLowBytes(), limits.writeBufferHighBytes(), limits.voskMaxQueuedMs());
     }
 
     private static PullSettings pullSettings(LivecapConfig.Ingest ingest) {
