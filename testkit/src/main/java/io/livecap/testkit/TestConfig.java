@@ -16,8 +16,15 @@ public final class TestConfig {
      * call them (the credential tests use {@link #secured()}).
      */
     public static LivecapConfig local() {
-        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
+        return local(Map.of());
+    }
+
+    /** As {@link #local()}, with some settings changed ({@code section.key -> value}, e.g. a small cap). */
+    public static LivecapConfig local(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("server.port", "0", "server.host", "127.0.0.1",
                 "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false"));
+        all.putAll(overrides);
+        return LivecapConfig.load(null, Map.of(), all);
     }
 
     /** Credentials on, as by default; the admin key stays in memory ({@code LivecapNode.firstAdminKey()}). */

@@ -26,6 +26,7 @@ public final class CaptionFeed implements CaptionSink {
     private long lastSeq;
     private boolean live;
     private String endReason = "not started";
+    private int holders; // changed only inside CaptionHub's map operations on this id, which serialise them
 
     public CaptionFeed(String streamId, CaptionStore store) {
         this.streamId = streamId;
@@ -83,20 +84,41 @@ public final class CaptionFeed implements CaptionSink {
      * end-of-stream only when it asked for a replay; otherwise it waits for the stream to start.
      */
     public synchronized void subscribe(CaptionSubscriber subscriber, long fromSeq) {
+        subscribe(subscriber, fromSeq, 0);
+    }
+
+    /**
+     * As {@link #subscribe(CaptionSubscriber, long)}, unless {@code max} subscribers (0 = no cap) are here already:
+     * then nothing is sent and false returned.
+     */
+    public synchronized boolean subscribe(CaptionSubscriber subscriber, long fromSeq, int max) {
+        if (max > 0 && subscribers.size() >= max) {
+            return false;
+        }
         if (fromSeq >= 0) {
             for (Caption c : store.finalsAfter(streamId, fromSeq)) {
                 subscriber.onCaption(c);
             }
             if (!live && lastSeq > 0) {
                 subscriber.onEndOfStream(streamId, lastSeq, endReason);
-                return;
+                return true;
             }
         }
         subscribers.add(subscriber);
+        return true;
     }
 
     public void unsubscribe(CaptionSubscriber subscriber) {
         subscribers.remove(subscriber);
+    }
+
+    void hold() {
+        holders++;
+    }
+
+    /** Returns how many still hold this feed. */
+    int letGo() {
+        return holders = Math.max(0, holders - 1);
     }
 
     public synchronized long lastSeq() {

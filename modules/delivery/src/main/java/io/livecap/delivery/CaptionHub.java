@@ -1,11 +1,15 @@
 package io.livecap.delivery;
 
-import io.livecap.delivery.CaptionStore;
+import io.micrometer.core.instrument.Metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Every stream's {@link CaptionFeed}, made on first use: a subscriber may arrive before its stream does. */
+/**
+ * Every stream's {@link CaptionFeed}, made on first use: a subscriber may arrive before its stream does. A feed is
+ * held by its stream's session and by each subscriber; when the last lets go it is dropped (it keeps nothing the
+ * store does not: made again, it reads its last seq back), so ids that clients merely ask about leave nothing behind.
+ */
 public final class CaptionHub {
 
     private final CaptionStore store;
@@ -13,10 +17,35 @@ public final class CaptionHub {
 
     public CaptionHub(CaptionStore store) {
         this.store = store;
+        Metrics.gauge("livecap.caption.feeds", feeds, Map::size);
     }
 
+    /**
+     * The feed of {@code streamId}, held until {@link #release}: a stream session's (until it is over), a subscriber's, or a
+     * REACH uplink's (which holds it for its task).
+     */
     public CaptionFeed feed(String streamId) {
-        return feeds.computeIfAbsent(streamId, id -> new CaptionFeed(id, store));
+        // made and held in one step, so a release of the same id in between cannot drop it
+        return feeds.compute(streamId, (id, existing) -> {
+            CaptionFeed feed = existing != null ? existing : new CaptionFeed(id, store);
+            feed.hold();
+            return feed;
+        });
+    }
+
+    /** Lets go of a feed got from {@link #feed}; once nobody holds it, it is dropped. */
+    public void release(CaptionFeed feed) {
+        feeds.computeIfPresent(feed.streamId(), (id, existing) -> {
+            if (existing != feed) {
+                return existing;
+            }
+            return feed.letGo() == 0 ? null : feed;
+        });
+    }
+
+    /** How many feeds are kept now (each held by a stream or a subscriber). */
+    public int feedCount() {
+        return feeds.size();
     }
 
     public CaptionStore store() {

@@ -17,6 +17,9 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
     /** Containers ffmpeg decodes (see {@link PushDecoder}). */
     public static final Set<String> CONTAINERS = Set.of("mpegts", "flv", "aac", "ogg", "webm");
     private static final int MAX_CHANNELS = 8;
+    public static final int MAX_LANGUAGE_CHARS = 35;
+    private static final java.util.regex.Pattern LANGUAGE_TAG =
+            java.util.regex.Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
 
     /** Reads and checks a start message; anything wrong is an {@link IngestError} saying which field and why. */
     public static StreamStart parse(JsonNode json, String defaultLanguage) {
@@ -39,6 +42,10 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
         if (language.isBlank()) {
             language = defaultLanguage;
         }
+        String languageRefusal = languageRefusal(language);
+        if (languageRefusal != null) {
+            throw new IngestError("bad_language", IngestError.INVALID_PAYLOAD, languageRefusal);
+        }
         ChannelStrategy strategy = null;
         if (json.hasNonNull("channel_strategy")) {
             try {
@@ -48,6 +55,22 @@ public record StreamStart(String codec, int sampleRate, int channels, long times
             }
         }
         return new StreamStart(codec, rate, channels, timescale, ptsBits, language, strategy);
+    }
+
+    /**
+     * Why {@code language} is not a language tag livecap takes, or null if it is: the shape of BCP 47 (a 2-8 letter
+     * primary subtag, then subtags of 1-8 letters or digits, joined by hyphens), at most {@value #MAX_LANGUAGE_CHARS}
+     * characters (RFC 5646's longest well-formed tag it asks implementations to take). It goes into every caption.
+     */
+    public static String languageRefusal(String language) {
+        if (language.length() > MAX_LANGUAGE_CHARS) {
+            return "language is " + language.length() + " characters long; a language tag has at most "
+                    + MAX_LANGUAGE_CHARS;
+        }
+        if (!LANGUAGE_TAG.matcher(language).matches()) {
+            return "language \"" + language + "\" is not a BCP 47 language tag (like en-US, fr, zh-Hant-TW)";
+        }
+        return null;
     }
 
     public boolean isPcm() {

@@ -25,7 +25,7 @@ import java.util.Map;
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
-                            Store store, Reach reach, Auth auth) {
+                            Limits limits, Store store, Reach reach, Auth auth) {
 
     public record Server(String host, int port) {
     }
@@ -57,6 +57,13 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     public record Ingest(int maxChunkBytes, int pullRetryFirstMs, int pullRetryMaxMs, int pullFailAfterAttempts,
                          int pullFailWithoutAudioSeconds, boolean tlsVerify, String tlsCaFile) {
+    }
+
+    /** What clients can hold: connection caps, timeouts, write-buffer watermarks (0 caps = none). */
+    public record Limits(int maxIngestSessions, int maxPulls, int maxVoskSessions, int maxSubscribersPerStream,
+                         int maxSubscribers, int startTimeoutSeconds, int idleTimeoutSeconds,
+                         int writeBufferLowBytes, int writeBufferHighBytes, int voskMaxQueuedMs,
+                         int warningIntervalMs) {
     }
 
     public record Store(String url) {
@@ -143,21 +150,21 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, new Store(url), reach, auth);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url), reach, auth);
     }
 
     /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
     public LivecapConfig withReachEndpoint(ReachEndpoint endpoint) {
         List<ReachEndpoint> all = new java.util.ArrayList<>(reach.endpoints());
         all.add(endpoint);
-        return new LivecapConfig(server, engine, captions, audio, ingest, store, new Reach(all, reach.appVersion(),
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, new Reach(all, reach.appVersion(),
                 reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
                 reach.assetReadySeconds()), auth);
     }
 
     /** The same configuration with other credential settings (the demo, the benchmark, tests). */
     public LivecapConfig withAuth(Auth other) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, store, reach, other);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other);
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
@@ -198,6 +205,14 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
             ChannelStrategy.parse(audio.channelStrategy);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("audio.channel_strategy: " + e.getMessage());
+        }
+        if (limits.startTimeoutSeconds < 1 || limits.idleTimeoutSeconds < 0 || limits.writeBufferLowBytes < 1024
+                || limits.writeBufferHighBytes < limits.writeBufferLowBytes || limits.voskMaxQueuedMs < 100
+                || limits.warningIntervalMs < 0 || limits.maxIngestSessions < 0 || limits.maxPulls < 0
+                || limits.maxVoskSessions < 0 || limits.maxSubscribersPerStream < 0 || limits.maxSubscribers < 0) {
+            throw new ConfigException("limits: caps must be >= 0, start_timeout_seconds >= 1, idle_timeout_seconds"
+                    + " >= 0, write_buffer_low_bytes >= 1024 and <= write_buffer_high_bytes, vosk_max_queued_ms"
+                    + " >= 100: " + limits);
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");

@@ -29,6 +29,7 @@ import io.livecap.reach.ReachClient;
 import io.livecap.reach.ReachEndpoint;
 import io.livecap.reach.Secret;
 import io.livecap.server.LivecapServer;
+import io.livecap.server.ServerLimits;
 import io.livecap.store.Database;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -99,8 +100,11 @@ public final class LivecapNode implements AutoCloseable {
         Authenticator authenticator = new Authenticator(new JdbcCredentialStore(database), config.auth().enabled(),
                 Clock.systemUTC());
         String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());
+        LivecapConfig.Limits limits = config.limits();
+        sessions.useLimits(limits.maxPulls(), Duration.ofMillis(limits.warningIntervalMs()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
-                config.captions().language(), metrics, authenticator, config.auth().protectMetrics());
+                config.captions().language(), metrics, authenticator, config.auth().protectMetrics(),
+                serverLimits(limits));
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
@@ -132,6 +136,14 @@ public final class LivecapNode implements AutoCloseable {
         log.info("created the first admin key {} (kept in {})", admin.grant().id(),
                 auth.adminKeyFile().isBlank() ? "no file" : auth.adminKeyFile());
         return admin.secret();
+    }
+
+    /** The server's part of the {@code limits} section. */
+    public static ServerLimits serverLimits(LivecapConfig.Limits limits) {
+        return new ServerLimits(limits.maxIngestSessions(), limits.maxVoskSessions(),
+                limits.maxSubscribersPerStream(), limits.maxSubscribers(),
+                Duration.ofSeconds(limits.startTimeoutSeconds()), Duration.ofSeconds(limits.idleTimeoutSeconds()),
+                limits.writeBufferLowBytes(), limits.writeBufferHighBytes(), limits.voskMaxQueuedMs());
     }
 
     private static PullSettings pullSettings(LivecapConfig.Ingest ingest) {

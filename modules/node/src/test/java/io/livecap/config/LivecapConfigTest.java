@@ -50,4 +50,16 @@ class LivecapConfigTest {
                 () -> LivecapConfig.load(null, Map.of("LIVECAP_SERVER_PROT", "1"), Map.of()));
         assertTrue(env.getMessage().contains("LIVECAP_SERVER_PROT"), env.getMessage());
     }
+
+    @Test
+    void limitsDefaultToTheServersOwnAndNonsenseIsRefused() {
+        LivecapConfig config = LivecapConfig.defaults();
+        assertEquals(io.livecap.server.ServerLimits.DEFAULT, io.livecap.node.LivecapNode.serverLimits(config.limits()),
+                "config/livecap.yaml and ServerLimits.DEFAULT agree");
+        assertEquals(32, config.limits().maxPulls());
+        assertEquals(10, config.limits().startTimeoutSeconds());
+        ConfigException e = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("limits.write_buffer_high_bytes", "2048", "limits.write_buffer_low_bytes", "4096")));
+        assertTrue(e.getMessage().contains("write_buffer_low_bytes"), e.getMessage());
+    }
 }

@@ -4,6 +4,7 @@ import io.livecap.captions.Json;
 import io.livecap.audio.HealthEvent;
 import io.livecap.captions.Caption;
 import io.livecap.delivery.CaptionFeed;
+import io.livecap.delivery.CaptionHub;
 import io.livecap.delivery.CaptionSubscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -23,19 +24,38 @@ final class CaptionEndpoint extends WebSocketEndpoint implements CaptionSubscrib
     private static final Logger log = LoggerFactory.getLogger(CaptionEndpoint.class);
     private static final long MAX_PENDING_BYTES = 16L << 20;
 
-    private final CaptionFeed feed;
+    private final CaptionHub hub;
+    private final String streamId;
     private final long fromSeq;
+    private final ConnectionCap cap;
+    private final int maxPerStream;
+    private boolean holdsSlot;
+    private volatile CaptionFeed feed; // held from a successful subscribe until the connection closes
 
-    CaptionEndpoint(CaptionFeed feed, long fromSeq) {
-        this.feed = feed;
+    CaptionEndpoint(CaptionHub hub, String streamId, long fromSeq, ServerContext context) {
+        this.hub = hub;
+        this.streamId = streamId;
         this.fromSeq = fromSeq;
+        this.cap = context.subscriberCap();
+        this.maxPerStream = context.limits().maxSubscribersPerStream();
     }
 
+    /** Takes a subscriber slot, and one on the stream; only then is the stream's feed held (and made if new). */
     @Override
     protected void onOpen() {
-        log.info("stream {}: caption subscriber {} (from_seq {})", feed.streamId(), channel.remoteAddress(),
+        if (!cap.tryTake()) {
+            refuseBusy(cap.busyMessage());
+            return;
+        }
+        holdsSlot = true;
+        CaptionFeed held = hub.feed(streamId);
+        feed = held;
+        log.info("stream {}: caption subscriber {} (from_seq {})", streamId, channel.remoteAddress(),
                 fromSeq < 0 ? "-" : fromSeq);
-        feed.subscribe(this, fromSeq);
+        if (!held.subscribe(this, fromSeq, maxPerStream)) {
+            refuseBusy("stream " + streamId + " already has " + maxPerStream
+                    + " caption subscribers (its limit); try again later");
+        }
     }
 
     @Override
@@ -45,7 +65,7 @@ final class CaptionEndpoint extends WebSocketEndpoint implements CaptionSubscrib
         }
         if (channel.unsafe().outboundBuffer() != null
                 && channel.unsafe().outboundBuffer().totalPendingWriteBytes() > MAX_PENDING_BYTES) {
-            feed.unsubscribe(this);
+            unsubscribe();
             close(1008, "subscriber too slow; reconnect with from_seq");
             return;
         }
@@ -65,7 +85,7 @@ final class CaptionEndpoint extends WebSocketEndpoint implements CaptionSubscrib
         eos.put("seq", lastSeq);
         eos.put("reason", reason);
         sendJson(eos);
-        feed.unsubscribe(this);
+        unsubscribe();
         close(1000, "end of stream");
     }
 
@@ -79,9 +99,25 @@ final class CaptionEndpoint extends WebSocketEndpoint implements CaptionSubscrib
         fail("unexpected_binary", "the caption websocket takes no binary messages", 1003);
     }
 
+    private void unsubscribe() {
+        CaptionFeed held = feed;
+        if (held != null) {
+            held.unsubscribe(this);
+        }
+    }
+
     @Override
     protected void onClosed() {
-        feed.unsubscribe(this);
+        CaptionFeed held = feed;
+        feed = null;
+        if (held != null) {
+            held.unsubscribe(this);
+            hub.release(held);
+        }
+        if (holdsSlot) {
+            holdsSlot = false;
+            cap.release();
+        }
     }
 
     @Override

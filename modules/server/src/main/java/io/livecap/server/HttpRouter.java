@@ -9,6 +9,7 @@ import io.livecap.ingest.IngestError;
 import io.livecap.ingest.PullSource;
 import io.livecap.ingest.PullStatus;
 import io.livecap.session.PullStream;
+import io.livecap.session.Sessions;
 import io.livecap.session.StreamSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -50,6 +51,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern SOCKET_PATH = Pattern.compile("^/v1/(ingest|captions)/" + ID + "$");
     private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "(/health|/channel-strategy|/timing)?$");
     private static final Pattern VALID_ID = Pattern.compile(ID);
+    private static final String RETRY_AFTER_SECONDS = "5";
 
     /** An answer to a plain HTTP request. */
     private record Reply(HttpResponseStatus status, Object body, String contentType) {
@@ -191,7 +193,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Reply.json(HttpResponseStatus.CREATED, Map.of("stream_id", id, "source", source.toString(),
                     "pull", pull.status().toJson()));
         } catch (IngestError e) {
-            return Reply.error(HttpResponseStatus.CONFLICT, e.getMessage());
+            return Reply.error(Sessions.SERVER_BUSY.equals(e.code()) ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : HttpResponseStatus.CONFLICT, e.getMessage());
         } catch (IllegalArgumentException e) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
@@ -233,10 +236,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                             Matcher socket, Grant grant) {
         WebSocketEndpoint endpoint;
         if (!socket.matches()) {
-            endpoint = new VoskEndpoint(context.sessions().engine(), context.defaultLanguage());
+            endpoint = new VoskEndpoint(context);
         } else if (socket.group(1).equals("ingest")) {
-            endpoint = new IngestEndpoint(socket.group(2), context.sessions(), context.maxChunkBytes(),
-                    context.defaultLanguage());
+            endpoint = new IngestEndpoint(socket.group(2), context);
         } else {
             long fromSeq;
             try {
@@ -246,7 +248,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 respond(ctx, request, Reply.error(HttpResponseStatus.BAD_REQUEST, "from_seq must be an integer"));
                 return;
             }
-            endpoint = new CaptionEndpoint(context.sessions().hub().feed(socket.group(2)), fromSeq);
+            endpoint = new CaptionEndpoint(context.sessions().hub(), socket.group(2), fromSeq, context);
         }
         upgrade(ctx, request, endpoint, grant);
     }
@@ -344,6 +346,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(bytes));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        if (reply.status().equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS); // a cap was reached
+        }
         HttpUtil.setContentLength(response, bytes.length);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);

@@ -18,6 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,15 +38,37 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
     private final Sessions sessions;
     private final int maxChunkBytes;
     private final String defaultLanguage;
+    private final ConnectionCap cap;
+    private final Duration startTimeout;
+    private boolean holdsSlot;
+    private ScheduledFuture<?> startDeadline;
     private StreamSession session;
     private PushDecoder decoder; // compressed streams only
     private volatile boolean sourceGone;
 
-    IngestEndpoint(String streamId, Sessions sessions, int maxChunkBytes, String defaultLanguage) {
+    IngestEndpoint(String streamId, ServerContext context) {
         this.streamId = streamId;
-        this.sessions = sessions;
-        this.maxChunkBytes = maxChunkBytes;
-        this.defaultLanguage = defaultLanguage;
+        this.sessions = context.sessions();
+        this.maxChunkBytes = context.maxChunkBytes();
+        this.defaultLanguage = context.defaultLanguage();
+        this.cap = context.ingestCap();
+        this.startTimeout = context.limits().startTimeout();
+    }
+
+    /** Takes an ingest slot, and gives the source {@code start_timeout} to say what it sends. */
+    @Override
+    protected void onOpen() {
+        if (!cap.tryTake()) {
+            refuseBusy(cap.busyMessage());
+            return;
+        }
+        holdsSlot = true;
+        startDeadline = channel.eventLoop().schedule(() -> {
+            if (session == null && !isClosing()) {
+                reject(new IngestError("start_timeout", IngestError.POLICY, "no start message within "
+                        + startTimeout.toSeconds() + " s of connecting"));
+            }
+        }, startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -99,6 +124,7 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
                         + format.codec() + " decoder: " + e.getMessage());
             }
         }
+        startDeadline.cancel(false);
         sendJson(Map.of("type", "ready", "stream_id", streamId));
         log.info("stream {}: ingest from {} ({})", streamId, channel.remoteAddress(), format.codec());
     }
@@ -125,12 +151,17 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
             } else {
                 session.offer(chunk);
             }
-            if (session.backlogMs() > StreamSession.HIGH_WATER_MS) {
-                channel.config().setAutoRead(false); // back-pressure: the source waits, memory stays bounded
+            if (behind()) {
+                updateAutoRead(); // back-pressure: the source waits, memory stays bounded
             }
         } catch (IngestError e) {
             reject(e);
         }
+    }
+
+    @Override
+    protected boolean behind() {
+        return session != null && !session.isEnded() && session.backlogMs() > StreamSession.HIGH_WATER_MS;
     }
 
     private void requireStarted() {
@@ -153,6 +184,13 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
 
     @Override
     protected void onClosed() {
+        if (startDeadline != null) {
+            startDeadline.cancel(false);
+        }
+        if (holdsSlot) {
+            holdsSlot = false;
+            cap.release();
+        }
         if (session != null && !session.isEnded()) {
             log.warn("stream {}: source disconnected without eos after {} ms of audio; finishing its captions",
                     streamId, session.audioMs());
@@ -196,12 +234,14 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
     }
 
     @Override
-    public void onDiscontinuity(Discontinuity jump) {
+    public void onDiscontinuity(Discontinuity jump, long leftOut) {
         Map<String, Object> warning = new LinkedHashMap<>();
         warning.put("type", "warning");
         warning.put("code", "pts_discontinuity");
         warning.put("message", "pts jumped by " + jump.jumpTicks() + " ticks at " + jump.atMs()
-                + " ms; captions keep a continuous start");
+                + " ms; captions keep a continuous start"
+                + (leftOut == 0 ? "" : " (" + leftOut + " more jumps since the last warning)"));
+        warning.put("left_out", leftOut);
         warning.put("at", jump.atMs());
         warning.put("expected_pts", jump.expectedPts());
         warning.put("pts", jump.actualPts());
@@ -210,7 +250,7 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
 
     @Override
     public void onDrained() {
-        channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+        channel.eventLoop().execute(this::updateAutoRead);
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.livecap.session.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,6 +19,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /** The Netty server: ingest, caption and vosk websockets plus the small HTTP API, on one port. */
 public final class LivecapServer implements AutoCloseable {
@@ -36,21 +40,24 @@ public final class LivecapServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final PrometheusMeterRegistry metrics;
+    private final ServerLimits limits;
     private Channel channel;
 
     /**
      * @param metrics        scraped at /metrics; already added to Micrometer's global registry by the caller
      * @param authenticator  checks every request but /healthz (and /metrics unless {@code protectMetrics})
+     * @param limits         connection caps, timeouts and write-buffer watermarks (the {@code limits} section)
      */
     public LivecapServer(Sessions sessions, int maxChunkBytes, String defaultLanguage, PrometheusMeterRegistry metrics,
-                         Authenticator authenticator, boolean protectMetrics) {
+                         Authenticator authenticator, boolean protectMetrics, ServerLimits limits) {
         this.sessions = sessions;
+        this.limits = limits;
         // the transport limit sits well above the contract's chunk limit, so an oversized chunk still gets a JSON error
         int maxFrameBytes = Math.max(maxChunkBytes * 4, 1 << 20);
         String version = LivecapServer.class.getPackage().getImplementationVersion();
         this.metrics = metrics;
         this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
-                version == null ? "dev" : version, metrics,
+                version == null ? "dev" : version, metrics, limits,
                 new ServerAccess(authenticator, protectMetrics));
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -63,9 +70,18 @@ public final class LivecapServer implements AutoCloseable {
         channel = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
+                // past high, a channel is not writable: endpoints stop reading from it and answer no pings
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        long idleMs = limits.idleTimeout().toMillis();
+                        if (idleMs > 0) {
+                            ch.pipeline()
+                                    .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS))
+                                    .addLast("idle-closer", new IdleConnectionCloser());
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))

@@ -60,7 +60,11 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
                 onBinary(binary.content());
             }
         } else if (frame instanceof PingWebSocketFrame ping) {
-            ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            // a peer that does not read its pongs must not make us queue them (RFC 6455 lets us answer only the
+            // latest ping anyway); reading has stopped too, see updateAutoRead
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            }
         } else if (frame instanceof CloseWebSocketFrame close) {
             closing = true;
             ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
@@ -84,6 +88,29 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
             log.warn("websocket {}: unexpected error, closing", ctx.channel().remoteAddress(), cause);
             fail("internal_error", "the server failed on this connection", 1011);
         }
+    }
+
+    /** Past the write-buffer high watermark we stop reading from the peer until it has read what is queued. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Whether the endpoint's own work is behind (its recogniser, its session's backlog), so reading must wait. */
+    protected boolean behind() {
+        return false;
+    }
+
+    /** Reads while the peer reads what we send and the endpoint keeps up; call from the event loop. */
+    protected void updateAutoRead() {
+        channel.config().setAutoRead(channel.isWritable() && !behind());
+    }
+
+    /** Refuses the connection because a cap is reached: an error message, then close 1013 (try again later). */
+    protected void refuseBusy(String message) {
+        log.info("websocket {}: refused, server_busy: {}", channel.remoteAddress(), message);
+        fail(io.livecap.session.Sessions.SERVER_BUSY, message, 1013);
     }
 
     @Override

@@ -5,8 +5,11 @@ import io.livecap.timing.Discontinuity;
 /** What the edge that feeds a session (the ingest websocket, a puller) hears back from it. Called on the session thread. */
 public interface SessionObserver {
 
-    /** The source's pts jumped; the stream goes on with continuous {@code start}. */
-    default void onDiscontinuity(Discontinuity jump) {
+    /**
+     * The source's pts jumped; the stream goes on with continuous {@code start}. Repeated jumps are reported at most
+     * once per warning interval: {@code leftOut} counts those not reported since the last report.
+     */
+    default void onDiscontinuity(Discontinuity jump, long leftOut) {
     }
 
     /** The backlog fell below the low-water mark: the source may send again. */

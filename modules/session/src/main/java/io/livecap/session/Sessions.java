@@ -4,6 +4,7 @@ import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.Caption;
 import io.livecap.captions.LineBreaker;
+import io.livecap.delivery.CaptionFeed;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.DecodedAudioListener;
 import io.livecap.ingest.IngestError;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Metrics;
 
 /**
@@ -42,6 +44,8 @@ public final class Sessions {
 
     /** Long enough to re-add a pull stopped by mistake, short next to the days between two events on one id. */
     public static final Duration DEFAULT_TIMELINE_EXPIRY = Duration.ofHours(1);
+    /** The error code of a refusal because a cap is reached (websocket close 1013, HTTP 503). */
+    public static final String SERVER_BUSY = "server_busy";
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
     private final SpeechEngine engine;
@@ -53,6 +57,8 @@ public final class Sessions {
     private final Duration timelineExpiry;
     private final Clock clock;
     private volatile PullSettings pullSettings = PullSettings.DEFAULT;
+    private volatile int maxPulls; // 0 = no cap
+    private volatile Duration warningInterval = Duration.ofSeconds(1);
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -102,11 +108,18 @@ public final class Sessions {
                 throw new IngestError("stream_busy", IngestError.POLICY,
                         "stream " + id + " already has a live source (since " + existing.startedAt() + ")");
             }
-            created[0] = new StreamSession(id, format, strategy, engine, hub.feed(id), breaker, vocabulary, finishing,
+            CaptionFeed feed = hub.feed(id);
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    hub.release(feed);
+                }
+            };
+            created[0] = new StreamSession(id, format, strategy, engine, feed, breaker, vocabulary, finishing,
                     new TimelineKeeping(existing, () -> timelineFor(id), hub.store(), clock), new SessionObserver() {
                 @Override
-                public void onDiscontinuity(io.livecap.timing.Discontinuity jump) {
-                    observer.onDiscontinuity(jump);
+                public void onDiscontinuity(io.livecap.timing.Discontinuity jump, long leftOut) {
+                    observer.onDiscontinuity(jump, leftOut);
                 }
 
                 @Override
@@ -117,17 +130,20 @@ public final class Sessions {
                 @Override
                 public void onFinished(long lastSeq) {
                     live.remove(id, created[0]);
+                    release.run();
                     observer.onFinished(lastSeq);
                 }
 
                 @Override
                 public void onFailed(String message) {
                     live.remove(id, created[0]);
+                    release.run();
                     observer.onFailed(message);
                 }
             });
             return created[0];
         });
+        created[0].limitWarnings(warningInterval);
         created[0].start();
         return created[0];
     }
@@ -135,6 +151,16 @@ public final class Sessions {
     /** How pulls retry, give up and check TLS (the server's {@code ingest.pull_*} and {@code ingest.tls_*}). */
     public void usePullSettings(PullSettings settings) {
         this.pullSettings = settings;
+    }
+
+    /**
+     * @param maxPulls        concurrent pulls at most (0 = no cap); past it {@link #openPull} refuses with
+     *                        {@code server_busy}
+     * @param warningInterval a repeated warning of one stream (pts jumps) is logged and sent at most this often
+     */
+    public void useLimits(int maxPulls, Duration warningInterval) {
+        this.maxPulls = maxPulls;
+        this.warningInterval = warningInterval;
     }
 
     /** Starts a session that pulls {@code source}; it runs until {@link #stopPull} or shutdown. */
@@ -158,6 +184,11 @@ public final class Sessions {
         String refusal = PullDecoder.refusal(source);
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
+        }
+        int cap = maxPulls;
+        if (cap > 0 && pulls.size() >= cap && !pulls.containsKey(streamId)) {
+            throw new IngestError(SERVER_BUSY, 1013, "this server already runs " + cap
+                    + " pulls (limits.max_pulls); try again later");
         }
         StreamStart format = new StreamStart(StreamStart.PCM, DecodedAudioListener.SAMPLE_RATE,
                 DecodedAudioListener.CHANNELS, source.timescale(), source.ptsBits(), language, strategy);

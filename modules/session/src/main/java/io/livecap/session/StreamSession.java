@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +79,7 @@ public final class StreamSession {
     private final CaptionFeed feed;
     private final LineBreaker breaker;
     private final SessionObserver observer;
+    private RepeatedWarning ptsWarnings = new RepeatedWarning(Duration.ofSeconds(1));
     private final List<String> vocabulary;
     private final UnaryOperator<Caption> finishing;
     private final Instant startedAt = Instant.now();
@@ -124,6 +126,11 @@ public final class StreamSession {
         this.repair = new ChannelRepair(health);
         this.worker = new Thread(this::run, "session-" + streamId);
         this.worker.setDaemon(true);
+    }
+
+    /** How often a repeated warning is logged and sent (Sessions' setting); call before {@link #start}. */
+    void limitWarnings(Duration interval) {
+        this.ptsWarnings = new RepeatedWarning(interval);
     }
 
     public void start() {
@@ -283,6 +290,10 @@ public final class StreamSession {
                 process(((Media) command).chunk(), resampler, recognizer);
             }
             saveTimeline(builder, endsEvent);
+            if (ptsWarnings.leftOut() > 0) {
+                log.warn("stream {}: {} more pts discontinuities since the last warning (of {} in all)", streamId,
+                        ptsWarnings.leftOut(), ptsWarnings.total());
+            }
             state = SessionState.ENDED;
             log.info("stream {}: ended ({}) after {} ms of audio, {} discontinuities, last seq {}", streamId,
                     endReason, timing.durationMs(), timing.discontinuityCount(), builder.nextSeq() - 1);
@@ -347,12 +358,16 @@ public final class StreamSession {
         long chunkStartMs = timing.durationMs();
         Discontinuity jump = timing.append(chunk.pts(), chunk.receivedEpochMs(), frames);
         if (jump != null) {
-            log.warn("stream {}: pts discontinuity at {} ms: expected {}, got {} ({} s); start stays continuous",
-                    streamId, jump.atMs(), jump.expectedPts(), jump.actualPts(),
-                    String.format("%+.3f", jump.jumpSeconds(format.timescale())));
             Metrics.counter("livecap.pts.discontinuities").increment();
             remember(discontinuities, jump);
-            observer.onDiscontinuity(jump);
+            long leftOut = ptsWarnings.admit(System.nanoTime() / 1_000_000); // a monotonic clock: tests fix the wall one
+            if (leftOut >= 0) {
+                log.warn("stream {}: pts discontinuity at {} ms: expected {}, got {} ({} s); start stays continuous{}",
+                        streamId, jump.atMs(), jump.expectedPts(), jump.actualPts(),
+                        String.format("%+.3f", jump.jumpSeconds(format.timescale())),
+                        leftOut == 0 ? "" : " (" + leftOut + " more since the last warning)");
+                observer.onDiscontinuity(jump, leftOut);
+            }
         }
         short[] interleaved = new short[frames * format.channels()];
         ByteBuffer.wrap(chunk.payload()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(interleaved);
