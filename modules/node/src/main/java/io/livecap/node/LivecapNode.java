@@ -23,6 +23,7 @@ import io.livecap.reach.ReachClient;
 import io.livecap.reach.ReachEndpoint;
 import io.livecap.reach.Secret;
 import io.livecap.server.LivecapServer;
+import io.livecap.server.ServerTls;
 import io.livecap.store.Database;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -84,6 +85,10 @@ public final class LivecapNode implements AutoCloseable {
         sessions.usePullSettings(pullSettings(config.ingest()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics);
+        if (config.server().tls()) {
+            server.useTls(ServerTls.fromPem(Path.of(config.server().tlsCertFile()),
+                    Path.of(config.server().tlsKeyFile()), config.server().tlsRequired()));
+        }
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
@@ -123,9 +128,9 @@ public final class LivecapNode implements AutoCloseable {
         return address.getPort();
     }
 
-    /** ws://127.0.0.1:port + path, for local clients. */
+    /** ws://127.0.0.1:port + path (wss:// when the server has TLS), for local clients. */
     public URI url(String path) {
-        return URI.create("ws://127.0.0.1:" + port() + path);
+        return URI.create((server.servesTls() ? "wss" : "ws") + "://127.0.0.1:" + port() + path);
     }
 
     public Sessions sessions() {
