@@ -70,6 +70,9 @@ public final class LivecapNode implements AutoCloseable {
 
     /** With an engine already loaded (tests share one across servers). The node does not close it. */
     public static LivecapNode start(LivecapConfig config, SpeechEngine engine) throws InterruptedException {
+        // read first: unreadable PEM files stop the start before anything is opened
+        ServerTls tls = config.server().tls() ? ServerTls.fromPem(Path.of(config.server().tlsCertFile()),
+                Path.of(config.server().tlsKeyFile()), config.server().tlsRequired()) : null;
         // added before anything counts, so /metrics sees every meter from the start
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
@@ -85,9 +88,8 @@ public final class LivecapNode implements AutoCloseable {
         sessions.usePullSettings(pullSettings(config.ingest()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics);
-        if (config.server().tls()) {
-            server.useTls(ServerTls.fromPem(Path.of(config.server().tlsCertFile()),
-                    Path.of(config.server().tlsKeyFile()), config.server().tlsRequired()));
+        if (tls != null) {
+            server.useTls(tls);
         }
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);

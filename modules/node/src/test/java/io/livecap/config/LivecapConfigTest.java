@@ -50,4 +50,24 @@ class LivecapConfigTest {
                 () -> LivecapConfig.load(null, Map.of("LIVECAP_SERVER_PROT", "1"), Map.of()));
         assertTrue(env.getMessage().contains("LIVECAP_SERVER_PROT"), env.getMessage());
     }
+
+    @Test
+    void tlsIsOffByDefaultAndItsSettingsAreCheckedTogether(@TempDir Path dir) throws Exception {
+        assertTrue(!LivecapConfig.defaults().server().tls());
+        Path cert = Files.writeString(dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        LivecapConfig tls = LivecapConfig.load(null, Map.of("LIVECAP_SERVER_TLS_CERT_FILE", cert.toString(),
+                "LIVECAP_SERVER_TLS_KEY_FILE", key.toString()), Map.of("server.tls_required", "true"));
+        assertTrue(tls.server().tls() && tls.server().tlsRequired());
+
+        ConfigException alone = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("server.tls_cert_file", cert.toString())));
+        assertTrue(alone.getMessage().contains("go together"), alone.getMessage());
+        ConfigException required = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("server.tls_required", "true")));
+        assertTrue(required.getMessage().contains("server.tls_required needs"), required.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("server.tls_cert_file", cert.toString(), "server.tls_key_file", dir + "/nope.pem")));
+        assertTrue(missing.getMessage().contains("nope.pem"), missing.getMessage());
+    }
 }
