@@ -95,12 +95,18 @@ public final class CaptionClient implements AutoCloseable {
     /** Trusts the servers {@code tls} trusts on a wss:// URL (see {@link ClientTls}); call before connecting. */
     public CaptionClient trusting(SSLContext tls) {
         this.tls = tls;
-        socket.setSocketFactory(tls.getSocketFactory());
         return this;
     }
 
     /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
+        if (TlsSocket.needed(socket.getURI())) {
+            try {
+                socket.setSocket(TlsSocket.open(socket.getURI(), tls == null ? ClientTls.system() : tls, timeoutMs));
+            } catch (IOException e) {
+                throw ConnectFailure.explain(socket.getURI(), e, "", timeoutMs, tls);
+            }
+        }
         if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS) && !opened) {
             throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs, tls);
         }
