@@ -293,7 +293,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, Reply.error(HttpResponseStatus.UPGRADE_REQUIRED, "this is a websocket endpoint"));
             return;
         }
-        String url = (ctx.pipeline().get(SslHandler.class) == null ? "ws://" : "wss://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        String url = (ctx.pipeline().get(SslHandler.class) == null ? "ws://" : "wss://")
+                + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
         // no extensions are negotiated, so a frame with RSV bits set is a protocol error (1002); the endpoint closes
         // itself after sending its error, hence no close from the decoder
         WebSocketDecoderConfig decoding = WebSocketDecoderConfig.newBuilder()
