@@ -25,6 +25,8 @@ public final class StreamRun {
     private CaptionClient captions;
     private IngestClient source;
     private int sampleRate;
+    /** Whom the clients trust on a wss:// node (null: the system's CAs). */
+    private javax.net.ssl.SSLContext tls;
 
     public StreamRun(LivecapNode node, String streamId, AudioFeeder feeder) {
         this.node = node;
@@ -32,13 +34,23 @@ public final class StreamRun {
         this.feeder = feeder.listener((first, frames, pts, at) -> sent.put(first, new SentChunk(first, frames, pts, at)));
     }
 
+    /** The clients trust what {@code tls} trusts (a node serving TLS with a test CA). */
+    public StreamRun trusting(javax.net.ssl.SSLContext tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** Subscribes, connects, sends start; returns the ready message's stream. */
     public StreamRun open(AudioFeeder.Source audio) throws Exception {
         sampleRate = audio.sampleRate();
         String key = node.firstAdminKey().orElse(null); // a secured node's admin key; null with auth off
         captions = new CaptionClient(node.url("/v1/captions/" + streamId)).token(key);
-        captions.connect(10_000);
         source = new IngestClient(node.url("/v1/ingest/" + streamId)).token(key);
+        if (tls != null) {
+            captions.trusting(tls);
+            source.trusting(tls);
+        }
+        captions.connect(10_000);
         source.connect(10_000);
         source.start(feeder.startMessage(audio), 10_000);
         return this;

@@ -2,6 +2,7 @@ package io.livecap.testkit;
 
 import io.livecap.config.LivecapConfig;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,15 +22,32 @@ public final class TestConfig {
 
     /** As {@link #local()}, with some settings changed ({@code section.key -> value}, e.g. a small cap). */
     public static LivecapConfig local(Map<String, String> overrides) {
-        Map<String, String> all = new java.util.HashMap<>(Map.of("server.port", "0", "server.host", "127.0.0.1",
-                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false"));
+        Map<String, String> all = new HashMap<>(localSettings());
         all.putAll(overrides);
         return LivecapConfig.load(null, Map.of(), all);
     }
 
     /** Credentials on, as by default; the admin key stays in memory ({@code LivecapNode.firstAdminKey()}). */
     public static LivecapConfig secured() {
-        return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
-                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.admin_key_file", ""));
+        Map<String, String> settings = new HashMap<>(localSettings());
+        settings.remove("auth.enabled");
+        settings.put("auth.admin_key_file", "");
+        return LivecapConfig.load(null, Map.of(), settings);
+    }
+
+    /** {@link #local()} serving https/wss with the authority's localhost certificate. */
+    public static LivecapConfig tls(TestAuthority authority, boolean required) {
+        Map<String, String> settings = new HashMap<>(localSettings());
+        settings.put("server.tls_cert_file", authority.chainPem().toString());
+        settings.put("server.tls_key_file", authority.keyPem().toString());
+        settings.put("server.tls_required", String.valueOf(required));
+        return LivecapConfig.load(null, Map.of(), settings);
+    }
+
+    /** A node of its own on a free loopback port, an in-memory database, credentials off (tests that test them use
+     * {@link #secured()}). */
+    private static Map<String, String> localSettings() {
+        return Map.of("server.port", "0", "server.host", "127.0.0.1",
+                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false");
     }
 }

@@ -1,6 +1,7 @@
 package io.livecap.cli;
 
 import io.livecap.client.AudioFeeder;
+import io.livecap.client.ClientTls;
 import io.livecap.client.IngestClient;
 import io.livecap.ingest.AudioFileReader;
 import picocli.CommandLine.Command;
@@ -21,6 +22,10 @@ final class FeedCommand implements Callable<Integer> {
 
     @Option(names = "--url", required = true, paramLabel = "ws://HOST:PORT/v1/ingest/ID", description = "Ingest URL.")
     URI url;
+
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "For wss:// URLs: trust only the CA certificates in this PEM file (default: the system's).")
+    Path caFile;
 
     @Option(names = "--realtime", description = "Pace chunks at the audio's own speed (default: as fast as possible).")
     boolean realtime;
@@ -54,7 +59,8 @@ final class FeedCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chunk-ms must be 20-100, got " + chunkMs);
         }
         try (AudioFileReader reader = AudioFileReader.open(file); IngestClient client = new IngestClient(url)
-                .token(ClientToken.resolve(token, System.getenv()))) {
+                .token(ClientToken.resolve(token, System.getenv()))
+                .trusting(ClientTls.trustingOrSystem(caFile))) {
             client.connect(10_000);
             AudioFeeder feeder = new AudioFeeder().chunkMs(chunkMs).ptsStart(ptsStart).timescale(timescale)
                     .ptsBits(ptsBits).realtime(realtime).language(language).channelStrategy(channelStrategy);

@@ -2,13 +2,16 @@ package io.livecap.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.client.CaptionClient;
+import io.livecap.client.ClientTls;
 import io.livecap.captions.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,6 +30,10 @@ final class ListenCommand implements Callable<Integer> {
             description = "Caption URL; add ?from_seq=N to replay the finals after seq N first.")
     URI url;
 
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "For wss:// URLs: trust only the CA certificates in this PEM file (default: the system's).")
+    Path caFile;
+
     @Option(names = "--finals-only", description = "Print final captions only.")
     boolean finalsOnly;
 
@@ -34,15 +41,18 @@ final class ListenCommand implements Callable<Integer> {
             "local admin key file, auth.admin_key_file). Prefer the environment: a command line is visible to ps."})
     String token;
 
+    private SSLContext tls;
+
     @Override
     public Integer call() throws Exception {
         String credential = ClientToken.resolve(token, System.getenv());
+        tls = ClientTls.trustingOrSystem(caFile);
         try (CaptionClient client = new CaptionClient(url, message -> {
             if (!finalsOnly || !message.isCaption() || message.json().path("final").asBoolean()) {
                 System.out.println(message.json());
                 System.out.flush();
             }
-        }).token(credential)) {
+        }).token(credential).trusting(tls)) {
             client.connect(10_000);
             if (url.getRawQuery() == null || !url.getRawQuery().contains("from_seq=")) {
                 JsonNode notLive = notLive(credential);
@@ -77,7 +87,7 @@ final class ListenCommand implements Callable<Integer> {
         String scheme = "wss".equalsIgnoreCase(url.getScheme()) ? "https" : "http";
         URI health = URI.create(scheme + "://" + url.getRawAuthority() + "/v1/streams/" + streamId() + "/health");
         try {
-            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build()
                     .send(authorized(HttpRequest.newBuilder(health), credential).timeout(Duration.ofSeconds(5)).GET().build(),
                             HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(answer.body());

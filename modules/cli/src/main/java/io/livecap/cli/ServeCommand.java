@@ -98,7 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         System.err.println("livecap: serving on port " + node.port() + " with engine " + node.engine().name()
-                + "; push audio to ws://HOST:" + node.port() + "/v1/ingest/{id}");
+                + "; push audio to " + (settings.server().tls() ? "wss" : "ws") + "://HOST:" + node.port() + "/v1/ingest/{id}");
         stopped.await();
         return 0;
     }

@@ -6,6 +6,7 @@ import io.livecap.captions.Json;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class CaptionClient implements AutoCloseable {
     private final CompletableFuture<JsonNode> eos = new CompletableFuture<>();
     private volatile Exception lastError;
     private volatile String closeReason = "";
+    /** Whom a wss:// URL trusts (and the https question after a refused handshake): the system's CAs by default. */
+    private SSLContext tls;
     /** Set on the handshake: a replay of an ended stream can open, deliver and close before connect returns. */
     private volatile boolean opened;
 
@@ -100,10 +103,23 @@ public final class CaptionClient implements AutoCloseable {
         return this;
     }
 
+    /** Trusts the servers {@code tls} trusts on a wss:// URL (see {@link ClientTls}); call before connecting. */
+    public CaptionClient trusting(SSLContext tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
+        if (TlsSocket.needed(socket.getURI())) {
+            try {
+                socket.setSocket(TlsSocket.open(socket.getURI(), tls == null ? ClientTls.system() : tls, timeoutMs));
+            } catch (IOException e) {
+                throw ConnectFailure.explain(socket.getURI(), e, "", timeoutMs, token, tls);
+            }
+        }
         if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS) && !opened) {
-            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs, token);
+            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs, token, tls);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.livecap.client;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -23,16 +25,22 @@ final class ConnectFailure {
     /**
      * @param error       what the websocket library reported (may be null)
      * @param closeReason its close reason (a refused handshake: "Invalid status code received: 404 ...")
+     * @param tls         the client's trust for wss (null: the system's)
      */
     static IOException explain(URI url, Exception error, String closeReason, long timeoutMs) {
-        return explain(url, error, closeReason, timeoutMs, null);
+        return explain(url, error, closeReason, timeoutMs, null, null);
     }
 
-    /** @param token the credential the websocket presented, presented again so the answer is the same (401 vs 403) */
-    static IOException explain(URI url, Exception error, String closeReason, long timeoutMs, String token) {
+    /**
+     * @param token the credential the websocket presented, presented again so the answer is the same (401 vs 403)
+     * @param tls   the trust the websocket used on wss (null: the system's)
+     */
+    static IOException explain(URI url, Exception error, String closeReason, long timeoutMs, String token,
+                               SSLContext tls) {
         String where = url.getHost() + ":" + port(url);
         Throwable cause = error;
-        while (cause != null && !(cause instanceof ConnectException) && !(cause instanceof UnknownHostException)) {
+        while (cause != null && !(cause instanceof ConnectException) && !(cause instanceof UnknownHostException)
+                && !(cause instanceof SSLException)) {
             cause = cause.getCause();
         }
         if (cause instanceof ConnectException) {
@@ -41,8 +49,13 @@ final class ConnectFailure {
         if (cause instanceof UnknownHostException) {
             return new IOException("cannot connect to " + url + ": unknown host " + url.getHost());
         }
+        if (cause instanceof SSLException) {
+            return new IOException("cannot connect to " + url + ": TLS failed (" + cause.getMessage()
+                    + "); is the server's CA trusted (--ca-file), and is it a wss:// server?");
+        }
         if (closeReason != null && closeReason.contains("status code")) {
-            return new IOException("the server refused the websocket " + url.getPath() + ": " + serverAnswer(url, token));
+            return new IOException("the server refused the websocket " + url.getPath() + ": "
+                    + serverAnswer(url, token, tls));
         }
         String detail = error != null && error.getMessage() != null ? error.getMessage()
                 : closeReason != null && !closeReason.isBlank() ? closeReason : "no answer within " + timeoutMs + " ms";
@@ -50,7 +63,7 @@ final class ConnectFailure {
     }
 
     /** The same URL over plain HTTP: livecap answers a request it would not upgrade with its status and reason. */
-    private static String serverAnswer(URI url, String token) {
+    private static String serverAnswer(URI url, String token, SSLContext tls) {
         String scheme = "wss".equalsIgnoreCase(url.getScheme()) ? "https" : "http";
         try {
             URI http = URI.create(scheme + "://" + url.getRawAuthority() + url.getRawPath()
@@ -59,7 +72,8 @@ final class ConnectFailure {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(ASK_TIMEOUT).build()
+            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(ASK_TIMEOUT)
+                    .sslContext(tls == null ? ClientTls.system() : tls).build()
                     .send(request.build(),
                             HttpResponse.BodyHandlers.ofString());
             return "HTTP " + answer.statusCode() + " " + answer.body().strip();

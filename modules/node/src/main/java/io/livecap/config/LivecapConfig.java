@@ -27,7 +27,16 @@ import java.util.Map;
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
                             Limits limits, Store store, Reach reach, Auth auth) {
 
-    public record Server(String host, int port) {
+    /**
+     * @param tlsCertFile a PEM certificate chain (the server's first), "" = no TLS
+     * @param tlsKeyFile  its PKCS#8 PEM private key
+     * @param tlsRequired plain HTTP on the port is answered 400 "use https/wss" instead of served
+     */
+    public record Server(String host, int port, String tlsCertFile, String tlsKeyFile, boolean tlsRequired) {
+
+        public boolean tls() {
+            return tlsCertFile != null && !tlsCertFile.isBlank();
+        }
     }
 
     /**
@@ -195,6 +204,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         if (server.port < 0 || server.port > 65535) {
             throw new ConfigException("server.port must be 0-65535, got " + server.port);
         }
+        checkTls();
         if (captions.timelineExpirySeconds < 0) {
             throw new ConfigException("captions.timeline_expiry_seconds must be >= 0");
         }
@@ -216,6 +226,21 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");
+        }
+    }
+
+    private void checkTls() {
+        boolean key = server.tlsKeyFile != null && !server.tlsKeyFile.isBlank();
+        if (server.tls() != key) {
+            throw new ConfigException("server.tls_cert_file and server.tls_key_file go together: set both or neither");
+        }
+        if (server.tlsRequired && !server.tls()) {
+            throw new ConfigException("server.tls_required needs server.tls_cert_file and server.tls_key_file");
+        }
+        for (String file : server.tls() ? List.of(server.tlsCertFile, server.tlsKeyFile) : List.<String>of()) {
+            if (!Files.isReadable(Path.of(file))) {
+                throw new ConfigException("server TLS: cannot read " + file);
+            }
         }
     }
 

@@ -30,6 +30,7 @@ import io.livecap.reach.ReachEndpoint;
 import io.livecap.reach.Secret;
 import io.livecap.server.LivecapServer;
 import io.livecap.server.ServerLimits;
+import io.livecap.server.ServerTls;
 import io.livecap.store.Database;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -84,6 +85,9 @@ public final class LivecapNode implements AutoCloseable {
 
     /** With an engine already loaded (tests share one across servers). The node does not close it. */
     public static LivecapNode start(LivecapConfig config, SpeechEngine engine) throws InterruptedException {
+        // read first: unreadable PEM files stop the start before anything is opened
+        ServerTls tls = config.server().tls() ? ServerTls.fromPem(Path.of(config.server().tlsCertFile()),
+                Path.of(config.server().tlsKeyFile()), config.server().tlsRequired()) : null;
         // added before anything counts, so /metrics sees every meter from the start
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
@@ -105,6 +109,9 @@ public final class LivecapNode implements AutoCloseable {
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics, authenticator, config.auth().protectMetrics(),
                 serverLimits(limits));
+        if (tls != null) {
+            server.useTls(tls);
+        }
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
@@ -178,9 +185,9 @@ public final class LivecapNode implements AutoCloseable {
         return address.getPort();
     }
 
-    /** ws://127.0.0.1:port + path, for local clients. */
+    /** ws://127.0.0.1:port + path (wss:// when the server has TLS), for local clients. */
     public URI url(String path) {
-        return URI.create("ws://127.0.0.1:" + port() + path);
+        return URI.create((server.servesTls() ? "wss" : "ws") + "://127.0.0.1:" + port() + path);
     }
 
     /** The admin key this start created (no admin key existed), to be shown once; empty otherwise. */

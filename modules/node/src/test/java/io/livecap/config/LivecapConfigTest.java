@@ -62,4 +62,24 @@ class LivecapConfigTest {
                 Map.of("limits.write_buffer_high_bytes", "2048", "limits.write_buffer_low_bytes", "4096")));
         assertTrue(e.getMessage().contains("write_buffer_low_bytes"), e.getMessage());
     }
+
+    @Test
+    void tlsIsOffByDefaultAndItsSettingsAreCheckedTogether(@TempDir Path dir) throws Exception {
+        assertTrue(!LivecapConfig.defaults().server().tls());
+        Path cert = Files.writeString(dir.resolve("chain.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        LivecapConfig tls = LivecapConfig.load(null, Map.of("LIVECAP_SERVER_TLS_CERT_FILE", cert.toString(),
+                "LIVECAP_SERVER_TLS_KEY_FILE", key.toString()), Map.of("server.tls_required", "true"));
+        assertTrue(tls.server().tls() && tls.server().tlsRequired());
+
+        ConfigException alone = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("server.tls_cert_file", cert.toString())));
+        assertTrue(alone.getMessage().contains("go together"), alone.getMessage());
+        ConfigException required = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("server.tls_required", "true")));
+        assertTrue(required.getMessage().contains("server.tls_required needs"), required.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("server.tls_cert_file", cert.toString(), "server.tls_key_file", dir + "/nope.pem")));
+        assertTrue(missing.getMessage().contains("nope.pem"), missing.getMessage());
+    }
 }

@@ -25,12 +25,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +59,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "(/health|/channel-strategy|/timing)?$");
     private static final Pattern VALID_ID = Pattern.compile(ID);
     private static final String RETRY_AFTER_SECONDS = "5";
+    /** The HTTP decoder's limits (LivecapServer's pipeline), named in the 414 and 431 answers. */
+    static final int MAX_REQUEST_LINE = 4096;
+    static final int MAX_HEADERS = 8192;
 
     /** An answer to a plain HTTP request. */
     private record Reply(HttpResponseStatus status, Object body, String contentType) {
@@ -72,6 +82,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            refuseMalformed(ctx, request.decoderResult().cause());
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         Verdict verdict = context.access().check(request, uri); // the one place credentials are checked
@@ -253,11 +267,38 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         upgrade(ctx, request, endpoint, grant);
     }
 
-    /** A peer that vanished is not news; anything else reached here is our bug: logged with its stack, then closed. */
+    /**
+     * A request Netty could not parse is the client's mistake, answered with its status and closed (the rest of the
+     * connection cannot be trusted to be framed): 414 a request line over the limit, 431 headers over it, else 400.
+     */
+    private static void refuseMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+        String message = status == HttpResponseStatus.REQUEST_URI_TOO_LONG
+                ? "request line longer than " + MAX_REQUEST_LINE + " bytes"
+                : status == HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                ? "request headers larger than " + MAX_HEADERS + " bytes" : "malformed HTTP request";
+        log.debug("http {}: {} ({})", ctx.channel().remoteAddress(), status, cause.toString());
+        byte[] bytes = Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setContentLength(response, bytes.length);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * A peer that vanished, or one whose TLS handshake failed (it does not trust the certificate, or spoke garbage),
+     * is not news; anything else reached here is our bug: logged with its stack, then closed.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof java.io.IOException) {
             log.debug("http {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            log.info("TLS with {} failed: {}", ctx.channel().remoteAddress(), cause.getCause().getMessage());
         } else {
             log.warn("http {}: unexpected error, closing", ctx.channel().remoteAddress(), cause);
         }
@@ -269,14 +310,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, Reply.error(HttpResponseStatus.UPGRADE_REQUIRED, "this is a websocket endpoint"));
             return;
         }
-        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, true,
-                context.maxFrameBytes()).newHandshaker(request);
+        String url = (ctx.pipeline().get(SslHandler.class) == null ? "ws://" : "wss://")
+                + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        // no extensions are negotiated, so a frame with RSV bits set is a protocol error (1002); the endpoint closes
+        // itself after sending its error, hence no close from the decoder
+        WebSocketDecoderConfig decoding = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(context.maxFrameBytes()).allowExtensions(false).withUTF8Validator(true)
+                .closeOnProtocolViolation(false).build();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoding)
+                .newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(context.maxFrameBytes()));
+        // the handshaker's decoder does not check text frames' UTF-8 itself: an invalid one is 1007
+        ctx.pipeline().addAfter(ctx.name(), "ws-utf8", new Utf8FrameValidator(false));
+        ctx.pipeline().addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(context.maxFrameBytes()));
         ctx.pipeline().addAfter("ws-aggregator", "ws-endpoint", endpoint);
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
             if (done.isSuccess()) {

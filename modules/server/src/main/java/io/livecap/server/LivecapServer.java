@@ -18,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.micrometer.core.instrument.Metrics;
@@ -42,6 +43,8 @@ public final class LivecapServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final ServerLimits limits;
     private Channel channel;
+    /** null: plain HTTP and websockets only */
+    private ServerTls tls;
 
     /**
      * @param metrics        scraped at /metrics; already added to Micrometer's global registry by the caller
@@ -65,6 +68,16 @@ public final class LivecapServer implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(0, io);
     }
 
+    /** Serves TLS on the same port (call before {@link #start}). */
+    public LivecapServer useTls(ServerTls tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    public boolean servesTls() {
+        return tls != null;
+    }
+
     /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
         channel = new ServerBootstrap()
@@ -82,16 +95,21 @@ public final class LivecapServer implements AutoCloseable {
                                     .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS))
                                     .addLast("idle-closer", new IdleConnectionCloser());
                         }
+                        if (tls != null) {
+                            tls.addFirst(ch.pipeline());
+                        }
                         ch.pipeline()
-                                .addLast("http", new HttpServerCodec())
+                                .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(HttpRouter.MAX_REQUEST_LINE)
+                                        .setMaxHeaderSize(HttpRouter.MAX_HEADERS)))
                                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
                                 .addLast("router", new HttpRouter(context));
                     }
                 })
                 .bind(host, port).sync().channel();
         InetSocketAddress address = (InetSocketAddress) channel.localAddress();
-        log.info("livecap listening on {}:{} (engine {})", address.getHostString(), address.getPort(),
-                sessions.engine().name());
+        log.info("livecap listening on {}:{} (engine {}, {})", address.getHostString(), address.getPort(),
+                sessions.engine().name(), tls == null ? "plain HTTP" : tls.required() ? "TLS only" : "TLS or plain");
         return address;
     }
 

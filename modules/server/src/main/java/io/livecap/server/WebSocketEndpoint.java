@@ -12,11 +12,13 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 
 import java.util.Map;
@@ -72,16 +74,23 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     /**
-     * A frame Netty could not take (too long, malformed) closes with the fitting status; a peer that vanished is
-     * not news; anything else is our bug, logged once with its stack, and the connection closed with 1011.
+     * A frame Netty could not take is the client's mistake, closed with its status after an error message and logged
+     * without a stack: too long (1009), invalid UTF-8 in text (1007), anything else malformed such as RSV bits with
+     * no extension negotiated (1002). A peer that vanished (or whose TLS broke) is not news; anything else is our
+     * bug, logged once with its stack, and the connection closed with 1011.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            int status = corrupt.closeStatus() == null ? 1002 : corrupt.closeStatus().code();
+            log.debug("websocket {}: client error {}: {}", ctx.channel().remoteAddress(), status, cause.getMessage());
+            fail(status == 1009 ? "too_big" : status == 1007 ? "invalid_utf8" : "bad_frame", cause.getMessage(),
+                    status);
+        } else if (cause instanceof TooLongFrameException) {
+            log.debug("websocket {}: client error 1009: {}", ctx.channel().remoteAddress(), cause.getMessage());
             fail("too_big", "message larger than this server takes: " + cause.getMessage(), 1009);
-        } else if (cause instanceof CorruptedWebSocketFrameException) {
-            fail("bad_frame", cause.getMessage(), 1002);
-        } else if (cause instanceof IOException) {
+        } else if (cause instanceof IOException
+                || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             log.debug("websocket {}: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         } else {
