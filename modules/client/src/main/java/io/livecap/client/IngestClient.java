@@ -33,8 +33,7 @@ public final class IngestClient implements AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private volatile Exception lastError;
     private volatile String closeReason = "";
-    /** Whom a wss:// URL trusts (and the https question after a refused handshake): the system's CAs by default. */
-    private SSLContext tls;
+    private final Handshake handshake = new Handshake();
 
     private final class Socket extends WebSocketClient {
         Socket(URI uri) {
@@ -81,35 +80,21 @@ public final class IngestClient implements AutoCloseable {
         this.socket = new Socket(url);
     }
 
-    private volatile String token;
-
     /** Presents {@code token} as {@code Authorization: Bearer} on the handshake (call before connect; null = none). */
     public IngestClient token(String token) {
-        if (token != null && !token.isBlank()) {
-            this.token = token.trim();
-            socket.addHeader("Authorization", "Bearer " + this.token);
-        }
+        handshake.present(socket, token);
         return this;
     }
 
     /** Trusts the servers {@code tls} trusts on a wss:// URL (see {@link ClientTls}); call before connecting. */
     public IngestClient trusting(SSLContext tls) {
-        this.tls = tls;
+        handshake.trust(tls);
         return this;
     }
 
     /** Connects; fails with why not: "connection refused", an unknown host, or the server's HTTP status and body. */
     public void connect(long timeoutMs) throws IOException, InterruptedException {
-        if (TlsSocket.needed(socket.getURI())) {
-            try {
-                socket.setSocket(TlsSocket.open(socket.getURI(), tls == null ? ClientTls.system() : tls, timeoutMs));
-            } catch (IOException e) {
-                throw ConnectFailure.explain(socket.getURI(), e, "", timeoutMs, token, tls);
-            }
-        }
-        if (!socket.connectBlocking(timeoutMs, TimeUnit.MILLISECONDS)) {
-            throw ConnectFailure.explain(socket.getURI(), lastError, closeReason, timeoutMs, token, tls);
-        }
+        handshake.connect(socket, timeoutMs, () -> false, () -> lastError, () -> closeReason);
     }
 
     /** Sends the start message and waits for {@code ready} (or the server's error). */
