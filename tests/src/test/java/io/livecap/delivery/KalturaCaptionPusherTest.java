@@ -196,7 +196,12 @@ class KalturaCaptionPusherTest {
         List<String> lines;
         try (CapturedLogs logs = new CapturedLogs()) {
             CaptionFeed feed = new CaptionFeed("ev-token", store);
-            KalturaCaptionPusher pusher = push(feed, event.captionUrl(), wrong, FAST.withTokenPlacement(placement));
+            // a pause longer than FAST's pong timeout, between the refusal arriving and being read, would
+            // rightly count as a dead connection and retry: this test is about the refusal, so pongs get time
+            PushSettings patient = FAST.withTokenPlacement(placement).withTiming(
+                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)), Duration.ofMillis(100),
+                    Duration.ofSeconds(8), Duration.ofSeconds(8));
+            KalturaCaptionPusher pusher = push(feed, event.captionUrl(), wrong, patient);
             new Speech(feed).utterances(2, 1);
             result = pusher.finished().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             lines = logs.lines();
@@ -206,7 +211,7 @@ class KalturaCaptionPusherTest {
         assertEquals(PushResult.Outcome.REFUSED, result.outcome());
         assertTrue(result.detail().contains("1008 bad caption token"), result.detail());
         JsonNode got = event.received();
-        assertEquals(1, got.path("rejectedConnections").asInt(), "refused once, never retried");
+        assertEquals(1, got.path("rejectedConnections").asInt(), "refused once, never retried: " + lines);
         assertEquals(0, got.path("connections").asInt());
         assertTrue(event.violations().get(0).contains("wrong or missing captionToken"));
         for (String secret : List.of(wrong.reveal(), event.captionToken().reveal())) {
