@@ -108,6 +108,29 @@ public final class CaptionFeed implements CaptionSink {
         return true;
     }
 
+    /**
+     * Unless the stream is live, runs {@code removal} (its stored captions go) and ends every subscriber with
+     * {@code reason}: none is left waiting on a stream whose captions are gone, and one that joins later with a
+     * replay gets nothing and then end-of-stream. Holding the feed's lock, no stream can start and no replay can be
+     * read half-way meanwhile. Returns false, having done nothing, while the stream is live.
+     */
+    public synchronized boolean forget(Runnable removal, String reason) {
+        if (live) {
+            return false;
+        }
+        removal.run();
+        endReason = reason;
+        for (CaptionSubscriber s : subscribers) {
+            s.onEndOfStream(streamId, lastSeq, reason);
+        }
+        subscribers.clear();
+        return true;
+    }
+
+    public synchronized boolean isLive() {
+        return live;
+    }
+
     public void unsubscribe(CaptionSubscriber subscriber) {
         subscribers.remove(subscriber);
     }

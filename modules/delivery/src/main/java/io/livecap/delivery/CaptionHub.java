@@ -3,6 +3,7 @@ package io.livecap.delivery;
 import io.micrometer.core.instrument.Metrics;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,6 +42,21 @@ public final class CaptionHub {
             }
             return feed.letGo() == 0 ? null : feed;
         });
+    }
+
+    /**
+     * Removes what {@code stored} keeps of {@code streamId} unless the stream is live (see
+     * {@link CaptionFeed#forget}); returns the finals removed (-1: nothing was kept), or empty while it is live.
+     */
+    public OptionalLong forget(String streamId, StoredCaptions stored, String reason) {
+        CaptionFeed feed = feed(streamId);
+        try {
+            long[] removed = {-1};
+            return feed.forget(() -> removed[0] = stored.delete(streamId), reason)
+                    ? OptionalLong.of(removed[0]) : OptionalLong.empty();
+        } finally {
+            release(feed);
+        }
     }
 
     /** How many feeds are kept now (each held by a stream or a subscriber). */

@@ -75,7 +75,11 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
                          int warningIntervalMs) {
     }
 
-    public record Store(String url) {
+    /**
+     * @param retentionDays         finals stored longer ago are removed (0 = kept for ever)
+     * @param retentionSweepMinutes how often the retention sweep runs
+     */
+    public record Store(String url, int retentionDays, int retentionSweepMinutes) {
     }
 
     /**
@@ -159,7 +163,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url), reach, auth);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url, store.retentionDays(),
+                store.retentionSweepMinutes()), reach, auth);
     }
 
     /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
@@ -223,6 +228,10 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
             throw new ConfigException("limits: caps must be >= 0, start_timeout_seconds >= 1, idle_timeout_seconds"
                     + " >= 0, write_buffer_low_bytes >= 1024 and <= write_buffer_high_bytes, vosk_max_queued_ms"
                     + " >= 100: " + limits);
+        }
+        if (store.retentionDays < 0 || store.retentionSweepMinutes < 1) {
+            throw new ConfigException("store.retention_days must be >= 0 (0 = keep for ever) and"
+                    + " store.retention_sweep_minutes >= 1");
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");

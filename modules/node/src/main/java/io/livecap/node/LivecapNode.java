@@ -38,13 +38,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.livecap.store.JdbcDeliveryCheckpoints;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.store.JdbcCaptionStore;
+import io.livecap.store.JdbcStoredCaptions;
+import io.livecap.store.RetentionSweeper;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,10 +69,12 @@ public final class LivecapNode implements AutoCloseable {
     private final InetSocketAddress address;
     private final Authenticator authenticator;
     private final String firstAdminKey; // only when this start created it
+    private final RetentionSweeper retention; // null when store.retention_days is 0
 
     private LivecapNode(SpeechEngine engine, Database database, Lifecycle lifecycle, LiveTaskRepository tasks,
                         Sessions sessions, LivecapServer server, InetSocketAddress address,
-                        Authenticator authenticator, String firstAdminKey) {
+                        Authenticator authenticator, String firstAdminKey, RetentionSweeper retention) {
+        this.retention = retention;
         this.authenticator = authenticator;
         this.firstAdminKey = firstAdminKey;
         this.engine = engine;
@@ -112,12 +120,32 @@ public final class LivecapNode implements AutoCloseable {
         if (tls != null) {
             server.useTls(tls);
         }
+        JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
+        server.useStoredCaptions(stored);
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
+        RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
                 sessions, tasks) : null;
         return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address, authenticator,
-                firstAdminKey);
+                firstAdminKey, retention);
+    }
+
+    /** The retention sweep (none with {@code store.retention_days} 0); it spares live streams and open tasks. */
+    private static RetentionSweeper retention(LivecapConfig.Store store, JdbcStoredCaptions stored, Sessions sessions,
+                                              LiveTaskRepository tasks) {
+        if (store.retentionDays() == 0) {
+            log.info("retention: off (store.retention_days 0), finals are kept for ever");
+            return null;
+        }
+        Supplier<Collection<String>> spared = () -> {
+            Set<String> ids = new HashSet<>();
+            sessions.live().forEach(s -> ids.add(s.streamId()));
+            tasks.active().forEach(t -> ids.add(t.streamId()));
+            return ids;
+        };
+        return new RetentionSweeper(stored, Duration.ofDays(store.retentionDays()), spared, Clock.systemUTC())
+                .start(Duration.ofMinutes(store.retentionSweepMinutes()));
     }
 
     /**
@@ -199,6 +227,11 @@ public final class LivecapNode implements AutoCloseable {
         return authenticator;
     }
 
+    /** The retention sweep, empty when {@code store.retention_days} is 0. */
+    public Optional<RetentionSweeper> retention() {
+        return Optional.ofNullable(retention);
+    }
+
     public Sessions sessions() {
         return sessions;
     }
@@ -210,6 +243,9 @@ public final class LivecapNode implements AutoCloseable {
     /** Stops the server; live sessions finish their captions first. */
     @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         if (lifecycle != null) {
             lifecycle.close();
         }

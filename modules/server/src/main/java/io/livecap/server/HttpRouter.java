@@ -75,9 +75,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private final ServerContext context;
+    private final StoredCaptionsApi stored; // null: no store to list or delete from
 
-    HttpRouter(ServerContext context) {
+    HttpRouter(ServerContext context, StoredCaptionsApi stored) {
         this.context = context;
+        this.stored = stored;
     }
 
     @Override
@@ -102,6 +104,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         Reply reply;
         try {
             reply = path.equals("/v1/tokens") || path.startsWith("/v1/tokens/") ? tokens(request, path, verdict.grant())
+                    : stored != null && StoredCaptionsApi.handles(request.method(), path) ? storedCaptions(request, uri)
                     : answer(request, path);
         } catch (RuntimeException e) {
             log.error("{} {} failed", request.method(), path, e);
@@ -156,6 +159,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private Reply tokens(FullHttpRequest request, String path, Grant caller) {
         TokenApi.Answer answer = new TokenApi(context.access().authenticator()).answer(request.method(), path,
                 request.content().toString(StandardCharsets.UTF_8), caller);
+        return Reply.json(answer.status(), answer.body());
+    }
+
+    private Reply storedCaptions(FullHttpRequest request, QueryStringDecoder uri) {
+        StoredCaptionsApi.Answer answer = stored.answer(request.method(), uri.path(), uri.parameters());
         return Reply.json(answer.status(), answer.body());
     }
 

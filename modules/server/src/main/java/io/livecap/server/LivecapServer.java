@@ -1,6 +1,7 @@
 package io.livecap.server;
 
 import io.livecap.auth.Authenticator;
+import io.livecap.delivery.StoredCaptions;
 import io.livecap.session.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -45,6 +46,8 @@ public final class LivecapServer implements AutoCloseable {
     private Channel channel;
     /** null: plain HTTP and websockets only */
     private ServerTls tls;
+    /** null: GET /v1/captions and DELETE /v1/captions/{id} are not served */
+    private StoredCaptionsApi stored;
 
     /**
      * @param metrics        scraped at /metrics; already added to Micrometer's global registry by the caller
@@ -71,6 +74,12 @@ public final class LivecapServer implements AutoCloseable {
     /** Serves TLS on the same port (call before {@link #start}). */
     public LivecapServer useTls(ServerTls tls) {
         this.tls = tls;
+        return this;
+    }
+
+    /** Serves the list and delete of stored captions from {@code stored} (call before {@link #start}). */
+    public LivecapServer useStoredCaptions(StoredCaptions stored) {
+        this.stored = new StoredCaptionsApi(stored, sessions);
         return this;
     }
 
@@ -103,7 +112,7 @@ public final class LivecapServer implements AutoCloseable {
                                         .setMaxInitialLineLength(HttpRouter.MAX_REQUEST_LINE)
                                         .setMaxHeaderSize(HttpRouter.MAX_HEADERS)))
                                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                                .addLast("router", new HttpRouter(context));
+                                .addLast("router", new HttpRouter(context, stored));
                     }
                 })
                 .bind(host, port).sync().channel();

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -30,6 +31,9 @@ import java.util.regex.Pattern;
  *   /metrics                                  open, or operator when auth.protect_metrics
  *   ws /v1/ingest/{id}                        ingest key, or a publish (ingest) token for {id}
  *   ws /v1/captions/{id}                      captions-read key, or a read (captions-read) token for {id}
+ *   GET /v1/captions                          operator (the stored streams: which ids exist is not a reader's
+ *                                             business; a captions-read credential reads the streams it is given)
+ *   DELETE /v1/captions/{id}                  admin (removes a stream's stored captions for good)
  *   ws /v1/vosk                               ingest key
  *   /v1/streams, /v1/streams/{id}/...         operator (list, health, timing, pulls, channel strategy)
  *   /v1/tokens, /v1/tokens/{id}               operator for stream tokens, admin for keys (TokenApi decides)
@@ -66,12 +70,15 @@ final class ServerAccess {
         Matcher socket = SOCKET.matcher(path);
         Role needed;
         String stream = null;
-        if (socket.matches()) {
+        if (socket.matches() && request.method() == HttpMethod.DELETE && socket.group(1).equals("captions")) {
+            needed = Role.ADMIN;
+        } else if (socket.matches()) {
             needed = socket.group(1).equals("ingest") ? Role.INGEST : Role.CAPTIONS_READ;
             stream = socket.group(2);
         } else if (path.equals("/v1/vosk")) {
             needed = Role.INGEST;
-        } else if (path.equals("/metrics") || path.equals("/v1/streams") || path.startsWith("/v1/streams/")) {
+        } else if (path.equals("/metrics") || path.equals("/v1/captions") || path.equals("/v1/streams")
+                || path.startsWith("/v1/streams/")) {
             needed = Role.OPERATOR;
         } else {
             needed = null; // /v1/tokens refines by what is asked; unknown paths need only a valid credential

@@ -83,7 +83,7 @@ public final class JdbcCaptionStore implements CaptionStore {
         // UPDATE, then INSERT if there was no row: portable, unlike H2's MERGE ... KEY
         try (Connection c = db.connection()) {
             try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE stream_seq SET last_seq = ? WHERE stream_id = ?")) {
+                    "UPDATE stream_seq SET last_seq = ?, updated_at = CURRENT_TIMESTAMP WHERE stream_id = ?")) {
                 update.setLong(1, seq);
                 update.setString(2, streamId);
                 if (update.executeUpdate() > 0) {
