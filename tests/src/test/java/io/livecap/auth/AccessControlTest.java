@@ -90,6 +90,8 @@ class AccessControlTest {
                 new Endpoint("PUT", "/v1/streams/s1/channel-strategy", "{\"strategy\":\"swap\"}", false, OPERATORS),
                 new Endpoint("DELETE", "/v1/streams/s1", null, false, OPERATORS),
                 new Endpoint("GET", "/v1/tokens", null, false, OPERATORS),
+                new Endpoint("GET", "/v1/captions", null, false, OPERATORS),
+                new Endpoint("DELETE", "/v1/captions/s1", null, false, Set.of("admin")),
                 new Endpoint("POST", "/v1/tokens", "{\"stream_id\":\"s1\",\"scope\":\"read\"}", false, OPERATORS),
                 new Endpoint("POST", "/v1/tokens", "{\"role\":\"ingest\"}", false, Set.of("admin")),
                 new Endpoint("GET", "/v1/ingest/s1", null, true, Set.of("admin", "ingest", "publish-s1")),

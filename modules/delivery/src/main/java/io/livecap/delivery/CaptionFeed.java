@@ -110,8 +110,9 @@ public final class CaptionFeed implements CaptionSink {
 
     /**
      * Unless the stream is live, runs {@code removal} (its stored captions go) and ends every subscriber with
-     * {@code reason}: none is left waiting on a stream whose captions are gone, and one that joins later with a
-     * replay gets nothing and then end-of-stream. Holding the feed's lock, no stream can start and no replay can be
+     * {@code reason}, so none is left waiting on a stream whose captions are gone. Afterwards the feed is what a new
+     * one would be for an id never seen (its last seq read back from the store): a later replay gets nothing and
+     * waits for a stream, like one of an unknown id. Holding the feed's lock, no stream can start and no replay be
      * read half-way meanwhile. Returns false, having done nothing, while the stream is live.
      */
     public synchronized boolean forget(Runnable removal, String reason) {
@@ -119,11 +120,12 @@ public final class CaptionFeed implements CaptionSink {
             return false;
         }
         removal.run();
-        endReason = reason;
         for (CaptionSubscriber s : subscribers) {
             s.onEndOfStream(streamId, lastSeq, reason);
         }
         subscribers.clear();
+        lastSeq = store.lastSeq(streamId);
+        endReason = "not started";
         return true;
     }
 
