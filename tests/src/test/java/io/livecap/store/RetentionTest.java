@@ -5,6 +5,8 @@ import io.livecap.captions.Caption;
 import io.livecap.client.AudioFeeder;
 import io.livecap.client.CaptionClient;
 import io.livecap.client.IngestClient;
+import io.livecap.config.ConfigException;
+import io.livecap.config.LivecapConfig;
 import io.livecap.node.LivecapNode;
 import io.livecap.testkit.CapturedLogs;
 import io.livecap.testkit.ScriptedSpeechEngine;
@@ -29,6 +31,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -144,6 +147,15 @@ class RetentionTest {
             assertEquals(1, swept.finals(), "ended, it is swept: " + swept);
             assertFalse(node.sessions().get("on-air").isPresent());
         }
+    }
+
+    @Test
+    void theSettingsDefaultToThirtyDaysSweptHourly() {
+        LivecapConfig.Store defaults = LivecapConfig.defaults().store();
+        assertEquals(30, defaults.retentionDays());
+        assertEquals(60, defaults.retentionSweepMinutes());
+        assertThrows(ConfigException.class, () -> TestConfig.local(Map.of("store.retention_days", "-1")));
+        assertThrows(ConfigException.class, () -> TestConfig.local(Map.of("store.retention_sweep_minutes", "0")));
     }
 
     private static void awaitFinal(CaptionClient captions) throws InterruptedException {

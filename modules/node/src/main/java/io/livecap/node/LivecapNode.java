@@ -120,10 +120,10 @@ public final class LivecapNode implements AutoCloseable {
         if (tls != null) {
             server.useTls(tls);
         }
-        JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
-        server.useStoredCaptions(stored);
-        InetSocketAddress address = server.start(config.server().host(), config.server().port());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
+        JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
+        server.useStoredCaptions(stored, id -> tasks.active().stream().anyMatch(t -> t.streamId().equals(id)));
+        InetSocketAddress address = server.start(config.server().host(), config.server().port());
         RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
                 sessions, tasks) : null;

@@ -77,9 +77,12 @@ public final class LivecapServer implements AutoCloseable {
         return this;
     }
 
-    /** Serves the list and delete of stored captions from {@code stored} (call before {@link #start}). */
-    public LivecapServer useStoredCaptions(StoredCaptions stored) {
-        this.stored = new StoredCaptionsApi(stored, sessions);
+    /**
+     * Serves the list and delete of stored captions from {@code stored} (call before {@link #start});
+     * {@code needed} names the ids whose captions may not be deleted although not live (open REACH tasks').
+     */
+    public LivecapServer useStoredCaptions(StoredCaptions stored, java.util.function.Predicate<String> needed) {
+        this.stored = new StoredCaptionsApi(stored, sessions, needed);
         return this;
     }
 

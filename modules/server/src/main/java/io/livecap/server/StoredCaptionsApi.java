@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,10 +38,13 @@ final class StoredCaptionsApi {
 
     private final StoredCaptions stored;
     private final Sessions sessions;
+    private final Predicate<String> needed;
 
-    StoredCaptionsApi(StoredCaptions stored, Sessions sessions) {
+    /** @param needed stream ids whose captions something beyond a live session still needs (an open REACH task) */
+    StoredCaptionsApi(StoredCaptions stored, Sessions sessions, Predicate<String> needed) {
         this.stored = stored;
         this.sessions = sessions;
+        this.needed = needed;
     }
 
     /** Whether {@code method path} is one of this API's (a GET of /v1/captions/{id} is the caption websocket's). */
@@ -93,6 +97,10 @@ final class StoredCaptionsApi {
     private Answer delete(String id) {
         if (sessions.get(id).isPresent()) {
             return live(id);
+        }
+        if (needed.test(id)) {
+            return Answer.error(HttpResponseStatus.CONFLICT, "stream_in_use", "stream " + id
+                    + " belongs to an open REACH task, whose transcript is delivered from these captions");
         }
         OptionalLong removed = sessions.hub().forget(id, stored, DELETED);
         if (removed.isEmpty()) {

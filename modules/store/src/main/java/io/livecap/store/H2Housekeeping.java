@@ -58,6 +58,7 @@ final class H2Housekeeping implements AutoCloseable {
             if (c.isWrapperFor(JdbcConnection.class)
                     && c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local
                     && local.getDatabase().isPersistent()) {
+                log.debug("h2 housekeeping: partly dead chunks rewritten every {} ms", interval.toMillis());
                 return new H2Housekeeping(local.getDatabase().getStore().getMvStore(), interval);
             }
         } catch (SQLException | RuntimeException | LinkageError e) {
