@@ -106,6 +106,7 @@ public final class LivecapNode implements AutoCloseable {
         String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());
         LivecapConfig.Limits limits = config.limits();
         sessions.useLimits(limits.maxPulls(), Duration.ofMillis(limits.warningIntervalMs()));
+        sessions.releaseIdleRecognizers(Duration.ofSeconds(limits.recognizerIdleSeconds()));
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics, authenticator, config.auth().protectMetrics(),
                 serverLimits(limits));

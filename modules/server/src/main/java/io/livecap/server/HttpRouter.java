@@ -344,6 +344,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         health.put("status", "ok");
         health.put("engine", context.sessions().engine().name());
         health.put("streams", context.sessions().live().size());
+        health.put("recognizers_open", context.sessions().recognizersOpen());
         health.put("uptime_s", Duration.between(context.startedAt(), Instant.now()).toSeconds());
         health.put("version", context.version());
         return health;
