@@ -89,7 +89,7 @@ class IdleRecognizerTest {
             Memory idle = Memory.now();
             assertEquals(0, node.sessions().recognizersOpen(), "a source that only sent start costs no recogniser");
             assertEquals(0, health().path("recognizers_open").asInt(-1));
-            assertTrue(metrics().contains("livecap_recognizers_open"), "the count is a metric");
+            assertTrue(metrics().contains("livecap_recognizers_open 0.0"), "the count is a metric");
             System.out.printf("%d sessions that only sent start: RSS %+d MB, heap %+d MB (%.1f MB RSS each)%n",
                     IDLE_SESSIONS, idle.rssMb - before.rssMb, idle.heapMb - before.heapMb,
                     (idle.rssMb - before.rssMb) / (double) IDLE_SESSIONS);
@@ -113,6 +113,7 @@ class IdleRecognizerTest {
             System.out.printf("%d of them sent audio: %d recognisers open, RSS %+d MB more (%.1f MB each)%n",
                     talking, talking, withAudio.rssMb - idle.rssMb, (withAudio.rssMb - idle.rssMb) / (double) talking);
             assertEquals(talking, health().path("recognizers_open").asInt(-1));
+            assertTrue(metrics().contains("livecap_recognizers_open " + talking + ".0"));
 
             await("quiet streams release their recognisers", 30_000, () -> node.sessions().recognizersOpen() == 0);
             assertTrue(node.sessions().get("idle-0").isPresent(), "the session itself goes on");

@@ -16,7 +16,7 @@ public final class OnDemandRecognizer implements RecognitionStream {
     private final SpeechEngine engine;
     private final StreamOptions options;
     private final RecognitionListener listener;
-    private RecognitionStream current;
+    private volatile RecognitionStream current; // volatile: isOpen is read by other threads (the operator API)
     private long samplesHeard; // by every recogniser so far
     private int opened;
 
@@ -64,6 +64,7 @@ public final class OnDemandRecognizer implements RecognitionStream {
         return true;
     }
 
+    /** Any thread. */
     public boolean isOpen() {
         return current != null;
     }

@@ -359,6 +359,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             row.put("started_at", s.startedAt().toString());
             row.put("audio_ms", s.audioMs());
             row.put("backlog_ms", s.backlogMs());
+            row.put("recognizer_open", s.recognizerOpen());
             row.put("sample_rate", s.format().sampleRate());
             row.put("channels", s.format().channels());
             row.put("language", s.format().language());

@@ -88,7 +88,6 @@ public final class Sessions {
         this.breaker = breaker;
         this.defaultStrategy = defaultStrategy;
         Metrics.gauge("livecap.streams.live", live, Map::size);
-        Metrics.gauge("livecap.recognizers.open", this.engine, CountingEngine::openRecognizers);
     }
 
     /** Starts a session with the start message's channel strategy, else the configured one. */

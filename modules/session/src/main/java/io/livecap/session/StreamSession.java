@@ -108,6 +108,7 @@ public final class StreamSession {
     private volatile boolean endsEvent;
     private volatile SessionState state = SessionState.STARTING;
     private volatile long audioMs;
+    private volatile OnDemandRecognizer recognizer; // read by the operator API; used by the session thread only
 
     /**
      * @param vocabulary words and phrases the engine should favour (a REACH task's dictionary)
@@ -204,6 +205,12 @@ public final class StreamSession {
         return audioMs;
     }
 
+    /** Whether the stream holds a recogniser now: not before its first audio, nor while it is quiet. */
+    public boolean recognizerOpen() {
+        OnDemandRecognizer r = recognizer;
+        return r != null && r.isOpen();
+    }
+
     /** The stream's audio health as the operator API shows it (any thread). */
     public HealthSnapshot health() {
         return health.snapshot();
@@ -282,6 +289,7 @@ public final class StreamSession {
         String endReason = "end of stream";
         try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
+            this.recognizer = recognizer;
             state = SessionState.LIVE;
             log.info("stream {}: live ({} Hz, {} ch, timescale {}, pts_bits {}, {}, engine {}); timeline session {}"
                             + " {}", streamId, format.sampleRate(), format.channels(), format.timescale(),
