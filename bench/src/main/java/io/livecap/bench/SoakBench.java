@@ -102,9 +102,10 @@ final class SoakBench {
         int openAtEnd;
         try (ServerProcess server = ServerProcess.start(setup.engine(), jvm, serverLog,
                 Map.of("LIVECAP_LIMITS_RECOGNIZER_IDLE_SECONDS", String.valueOf(setup.idleSeconds())))) {
-            Thread monitor = new Thread(() -> monitor(server, begin), "soak-monitor");
+            long fedFrom = System.nanoTime(); // samples count from here, not from the server's start
+            Thread monitor = new Thread(() -> monitor(server, fedFrom), "soak-monitor");
             monitor.setDaemon(true);
-            sample(server, begin, true);
+            sample(server, fedFrom, true);
             monitor.start();
             ExecutorService pool = Executors.newFixedThreadPool(setup.streams());
             try {
@@ -122,7 +123,7 @@ final class SoakBench {
                 monitor.join(10_000);
             }
             awaitNoSession(server);
-            sample(server, begin, true);
+            sample(server, fedFrom, true);
             openAtEnd = server.health().path("recognizers_open").asInt(-1);
         }
         return result(date, begin, fed, openAtEnd);
@@ -326,7 +327,7 @@ final class SoakBench {
             load = Double.NaN;
         }
         return new Result(date, setup.command(), setup.engine(), setup.label(), setup.streams(), setup.audioHours(),
-                setup.speed(), setup.idleSeconds(), round((System.nanoTime() - begin) / 6e10, 1),
+                setup.speed(), setup.idleSeconds(), round((System.nanoTime() - begin) / 6e10, 1), // with the start
                 fed.stream().mapToLong(Fed::captions).sum(), fed.stream().mapToLong(Fed::finals).sum(),
                 fed.stream().mapToLong(Fed::ptsErrorTicksMax).max().orElse(-1), openAtEnd, releases.get(),
                 (int) fed.stream().filter(f -> !f.finished()).count(),
