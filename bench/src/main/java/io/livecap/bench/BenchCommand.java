@@ -84,6 +84,20 @@ public final class BenchCommand implements Callable<Integer>, ToolCommand {
             description = "An option for the server's JVM, e.g. -XX:StartFlightRecording=filename=x.jfr; repeatable.")
     List<String> serverJvmOptions = new ArrayList<>();
 
+    @Option(names = "--soak-hours", paramLabel = "H",
+            description = "The soak instead of the latency run: H hours of audio in all, shared by the first --streams"
+                    + " N streams, each looping the file (bench/README.md, \"Soak\").")
+    Double soakHours;
+
+    @Option(names = "--soak-speed", defaultValue = "8", paramLabel = "X",
+            description = "Soak: each stream fed at up to X times real time (default: ${DEFAULT-VALUE}).")
+    double soakSpeed;
+
+    @Option(names = "--soak-idle-seconds", defaultValue = "2", paramLabel = "S",
+            description = "Soak: the server's limits.recognizer_idle_seconds; streams pause for it after each pass"
+                    + " of the file (default: ${DEFAULT-VALUE}).")
+    int soakIdleSeconds;
+
     @Option(names = "--replot", paramLabel = "JSON", arity = "1..*",
             description = "Only rewrite a sweep's -scaling.md and .png from its result files (in N order).")
     List<Path> replot;
@@ -120,6 +134,11 @@ public final class BenchCommand implements Callable<Integer>, ToolCommand {
                 continue;
             }
             String engine = provider.get().name();
+            if (soakHours != null) {
+                soak(engine, audio);
+                ranAny = true;
+                continue;
+            }
             List<RunResult> sweep = new ArrayList<>();
             int behindInARow = 0;
             try (SpeechEngine alone = provider.get().load(settings)) {
@@ -148,6 +167,24 @@ public final class BenchCommand implements Callable<Integer>, ToolCommand {
         }
         skipped.forEach(s -> System.out.println("skipped: " + s));
         return ranAny ? 0 : 1;
+    }
+
+    private void soak(String engine, WavAudio audio) throws Exception {
+        String name = label == null ? engine : label;
+        String command = "livecap bench --engine " + engine + " --file " + file + " --streams " + streams.get(0)
+                + " --soak-hours " + soakHours + " --soak-speed " + soakSpeed + " --soak-idle-seconds "
+                + soakIdleSeconds + (label == null ? "" : " --label " + label)
+                + String.join("", serverJvmOptions.stream().map(o -> " --server-jvm-option " + o).toList());
+        SoakBench.Result result = new SoakBench(new SoakBench.Setup(engine, name, audio,
+                file.getFileName().toString(), streams.get(0), soakHours, soakSpeed, soakIdleSeconds,
+                serverJvmOptions, Path.of("target", "bench"), command)).run();
+        Files.createDirectories(out);
+        String base = result.date() + "-soak-" + name;
+        mapper().writeValue(out.resolve(base + ".json").toFile(), result);
+        String md = SoakBench.report(result);
+        Files.writeString(out.resolve(base + ".md"), md);
+        System.out.println(md);
+        System.out.println("written: " + out.resolve(base + ".json") + " (and .md)");
     }
 
     /** The engine to run for a name (auto: the first available, as the server picks), or why there is none. */

@@ -50,6 +50,12 @@ final class ServerProcess implements AutoCloseable {
     /** Starts {@code livecap serve --engine ENGINE} and returns once it answers {@code /healthz}. */
     static ServerProcess start(String engine, List<String> jvmOptions, Path log) throws IOException,
             InterruptedException {
+        return start(engine, jvmOptions, log, java.util.Map.of());
+    }
+
+    /** As above, with settings in the server's environment ({@code LIVECAP_SECTION_KEY}, e.g. a soak's idle time). */
+    static ServerProcess start(String engine, List<String> jvmOptions, Path log, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -73,6 +79,7 @@ final class ServerProcess implements AutoCloseable {
         Path keyFile = log.toAbsolutePath().resolveSibling(log.getFileName() + ".admin.key");
         Files.deleteIfExists(keyFile);
         builder.environment().put("LIVECAP_AUTH_ADMIN_KEY_FILE", keyFile.toString());
+        builder.environment().putAll(env);
         Process process = builder.start();
         ServerProcess server = new ServerProcess(process, port, log, engine, keyFile);
         // a benchmark stopped with Ctrl-C must not leave its server running
@@ -119,6 +126,16 @@ final class ServerProcess implements AutoCloseable {
                     s.path("audio_ms").asLong(), s.path("backlog_ms").asLong()));
         }
         return streams;
+    }
+
+    /** {@code GET /v1/streams} as the server answers it. */
+    JsonNode streamsJson() throws IOException, InterruptedException {
+        return get("/v1/streams");
+    }
+
+    /** {@code GET /healthz}: streams, recognisers open. */
+    JsonNode health() throws IOException, InterruptedException {
+        return get("/healthz");
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {

@@ -135,7 +135,8 @@ class ResourceCapsTest {
                 await(id + " is live", 30_000, () -> node.sessions().get(id)
                         .map(session -> session.state() == io.livecap.session.SessionState.LIVE).orElse(false));
             }
-            // not asserted: what an idle session costs today is the engine's decoder (see the report)
+            // an idle session holds no recogniser (IdleRecognizerTest measures the memory); the real stream one
+            assertTrue(node.sessions().recognizersOpen() <= 1, "recognisers open: " + node.sessions().recognizersOpen());
             System.out.printf("idle sessions: RSS %d -> %d MB for %d sessions that only sent start%n",
                     rssBefore >> 10, rssKb() >> 10, MAX_INGEST - 1);
             try (IngestClient over = new IngestClient(node.url("/v1/ingest/one-too-many"))) {

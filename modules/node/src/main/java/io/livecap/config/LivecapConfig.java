@@ -72,7 +72,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     public record Limits(int maxIngestSessions, int maxPulls, int maxVoskSessions, int maxSubscribersPerStream,
                          int maxSubscribers, int startTimeoutSeconds, int idleTimeoutSeconds,
                          int writeBufferLowBytes, int writeBufferHighBytes, int voskMaxQueuedMs,
-                         int warningIntervalMs) {
+                         int warningIntervalMs, int recognizerIdleSeconds) {
     }
 
     /**
@@ -223,11 +223,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
         if (limits.startTimeoutSeconds < 1 || limits.idleTimeoutSeconds < 0 || limits.writeBufferLowBytes < 1024
                 || limits.writeBufferHighBytes < limits.writeBufferLowBytes || limits.voskMaxQueuedMs < 100
-                || limits.warningIntervalMs < 0 || limits.maxIngestSessions < 0 || limits.maxPulls < 0
-                || limits.maxVoskSessions < 0 || limits.maxSubscribersPerStream < 0 || limits.maxSubscribers < 0) {
+                || limits.warningIntervalMs < 0 || limits.recognizerIdleSeconds < 0 || limits.maxIngestSessions < 0
+                || limits.maxPulls < 0 || limits.maxVoskSessions < 0 || limits.maxSubscribersPerStream < 0
+                || limits.maxSubscribers < 0) {
             throw new ConfigException("limits: caps must be >= 0, start_timeout_seconds >= 1, idle_timeout_seconds"
-                    + " >= 0, write_buffer_low_bytes >= 1024 and <= write_buffer_high_bytes, vosk_max_queued_ms"
-                    + " >= 100: " + limits);
+                    + " >= 0, recognizer_idle_seconds >= 0, write_buffer_low_bytes >= 1024 and <="
+                    + " write_buffer_high_bytes, vosk_max_queued_ms >= 100: " + limits);
         }
         if (store.retentionDays < 0 || store.retentionSweepMinutes < 1) {
             throw new ConfigException("store.retention_days must be >= 0 (0 = keep for ever) and"

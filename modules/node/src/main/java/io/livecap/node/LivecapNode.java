@@ -114,6 +114,10 @@ public final class LivecapNode implements AutoCloseable {
         String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());
         LivecapConfig.Limits limits = config.limits();
         sessions.useLimits(limits.maxPulls(), Duration.ofMillis(limits.warningIntervalMs()));
+        sessions.releaseIdleRecognizers(Duration.ofSeconds(limits.recognizerIdleSeconds()));
+        // on this node's registry: the global one keeps the first node's gauge of a name (tests run many nodes)
+        io.micrometer.core.instrument.Gauge.builder("livecap.recognizers.open", sessions, Sessions::recognizersOpen)
+                .description("recognisers open now (each holds the engine's per-stream memory)").register(metrics);
         LivecapServer server = new LivecapServer(sessions, config.ingest().maxChunkBytes(),
                 config.captions().language(), metrics, authenticator, config.auth().protectMetrics(),
                 serverLimits(limits));

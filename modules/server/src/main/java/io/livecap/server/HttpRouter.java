@@ -352,6 +352,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         health.put("status", "ok");
         health.put("engine", context.sessions().engine().name());
         health.put("streams", context.sessions().live().size());
+        health.put("recognizers_open", context.sessions().recognizersOpen());
         health.put("uptime_s", Duration.between(context.startedAt(), Instant.now()).toSeconds());
         health.put("version", context.version());
         return health;
@@ -366,6 +367,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             row.put("started_at", s.startedAt().toString());
             row.put("audio_ms", s.audioMs());
             row.put("backlog_ms", s.backlogMs());
+            row.put("recognizer_open", s.recognizerOpen());
             row.put("sample_rate", s.format().sampleRate());
             row.put("channels", s.format().channels());
             row.put("language", s.format().language());

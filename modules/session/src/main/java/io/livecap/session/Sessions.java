@@ -1,5 +1,6 @@
 package io.livecap.session;
 
+import io.livecap.asr.CountingEngine;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.Caption;
@@ -48,7 +49,7 @@ public final class Sessions {
     public static final String SERVER_BUSY = "server_busy";
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
-    private final SpeechEngine engine;
+    private final CountingEngine engine;
     private final CaptionHub hub;
     private final LineBreaker breaker;
     private final ChannelStrategy defaultStrategy;
@@ -59,6 +60,7 @@ public final class Sessions {
     private volatile PullSettings pullSettings = PullSettings.DEFAULT;
     private volatile int maxPulls; // 0 = no cap
     private volatile Duration warningInterval = Duration.ofSeconds(1);
+    private volatile Duration recognizerIdle = StreamSession.DEFAULT_RECOGNIZER_IDLE;
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -81,7 +83,7 @@ public final class Sessions {
                     Duration timelineExpiry, Clock clock) {
         this.timelineExpiry = timelineExpiry;
         this.clock = clock;
-        this.engine = engine;
+        this.engine = new CountingEngine(engine);
         this.hub = hub;
         this.breaker = breaker;
         this.defaultStrategy = defaultStrategy;
@@ -144,6 +146,7 @@ public final class Sessions {
             return created[0];
         });
         created[0].limitWarnings(warningInterval);
+        created[0].releaseRecognizerAfter(recognizerIdle);
         created[0].start();
         return created[0];
     }
@@ -161,6 +164,20 @@ public final class Sessions {
     public void useLimits(int maxPulls, Duration warningInterval) {
         this.maxPulls = maxPulls;
         this.warningInterval = warningInterval;
+    }
+
+    /**
+     * A stream with no audio for {@code idle} frees its recogniser (the engine's per-stream memory) until audio comes
+     * back ({@code limits.recognizer_idle_seconds}); zero keeps it for the stream's life. Applies to sessions opened
+     * afterwards.
+     */
+    public void releaseIdleRecognizers(Duration idle) {
+        this.recognizerIdle = idle;
+    }
+
+    /** Recognisers open now, sessions' and any other user's of {@link #engine()} (e.g. {@code /v1/vosk}). */
+    public int recognizersOpen() {
+        return engine.openRecognizers();
     }
 
     /** Starts a session that pulls {@code source}; it runs until {@link #stopPull} or shutdown. */
@@ -288,6 +305,7 @@ public final class Sessions {
         return List.copyOf(live.values());
     }
 
+    /** The engine, counting the recognisers opened through it. */
     public SpeechEngine engine() {
         return engine;
     }

@@ -1,6 +1,7 @@
 package io.livecap.session;
 
 import io.livecap.asr.Hypothesis;
+import io.livecap.asr.OnDemandRecognizer;
 import io.livecap.asr.RecognitionListener;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.SpeechEngine;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -51,6 +53,10 @@ import java.util.function.UnaryOperator;
  * recogniser is never used from two threads and a slow or failing stream never holds up another.
  * Backlog is bounded by the caller: when {@link #backlogMs()} passes {@link #HIGH_WATER_MS} it stops reading its
  * source until {@link SessionObserver#onDrained()}.
+ *
+ * <p>The recogniser (a pocketsphinx decoder is about 87 MB) exists only while audio flows: it is opened at the first
+ * audio, released once no audio has come for {@link #DEFAULT_RECOGNIZER_IDLE}, and opened again when audio resumes,
+ * on the same timeline (see {@link OnDemandRecognizer}).
  */
 public final class StreamSession {
 
@@ -59,6 +65,8 @@ public final class StreamSession {
     private static final Logger log = LoggerFactory.getLogger(StreamSession.class);
     /** A finishing recogniser has at most its backlog (2 s of audio) and one last final to do. */
     private static final long PREDECESSOR_WAIT_MS = 30_000;
+    /** Long enough for a pause or an encoder's reconnect, short next to a break in an event. */
+    public static final Duration DEFAULT_RECOGNIZER_IDLE = Duration.ofSeconds(30);
 
     private sealed interface Command permits Media, Resume, End {
     }
@@ -80,6 +88,7 @@ public final class StreamSession {
     private final LineBreaker breaker;
     private final SessionObserver observer;
     private RepeatedWarning ptsWarnings = new RepeatedWarning(Duration.ofSeconds(1));
+    private Duration recognizerIdle = DEFAULT_RECOGNIZER_IDLE;
     private final List<String> vocabulary;
     private final UnaryOperator<Caption> finishing;
     private final Instant startedAt = Instant.now();
@@ -99,6 +108,7 @@ public final class StreamSession {
     private volatile boolean endsEvent;
     private volatile SessionState state = SessionState.STARTING;
     private volatile long audioMs;
+    private volatile OnDemandRecognizer recognizer; // read by the operator API; used by the session thread only
 
     /**
      * @param vocabulary words and phrases the engine should favour (a REACH task's dictionary)
@@ -131,6 +141,14 @@ public final class StreamSession {
     /** How often a repeated warning is logged and sent (Sessions' setting); call before {@link #start}. */
     void limitWarnings(Duration interval) {
         this.ptsWarnings = new RepeatedWarning(interval);
+    }
+
+    /**
+     * A stream with no audio for this long frees its recogniser (Sessions' setting); zero keeps it until the end.
+     * Call before {@link #start}.
+     */
+    void releaseRecognizerAfter(Duration idle) {
+        this.recognizerIdle = idle;
     }
 
     public void start() {
@@ -185,6 +203,12 @@ public final class StreamSession {
 
     public long audioMs() {
         return audioMs;
+    }
+
+    /** Whether the stream holds a recogniser now: not before its first audio, nor while it is quiet. */
+    public boolean recognizerOpen() {
+        OnDemandRecognizer r = recognizer;
+        return r != null && r.isOpen();
     }
 
     /** The stream's audio health as the operator API shows it (any thread). */
@@ -263,8 +287,9 @@ public final class StreamSession {
                 timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(),
                 caption -> feed.accept(finishing.apply(caption)));
         String endReason = "end of stream";
-        try (RecognitionStream recognizer = engine.openStream(new StreamOptions(format.language(), vocabulary),
-                keepingTimeline(builder))) {
+        try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
+                new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
+            this.recognizer = recognizer;
             state = SessionState.LIVE;
             log.info("stream {}: live ({} Hz, {} ch, timescale {}, pts_bits {}, {}, engine {}); timeline session {}"
                             + " {}", streamId, format.sampleRate(), format.channels(), format.timescale(),
@@ -272,7 +297,7 @@ public final class StreamSession {
                             ? "from 0" : "continues after " + timeline.end().endMs() + " ms, utterance "
                             + timeline.nextUtterance());
             while (true) {
-                Command command = queue.take();
+                Command command = next(recognizer);
                 if (command instanceof End end) {
                     endReason = end.reason();
                     short[] held = repair.flush(); // audio still waiting for a repair decision
@@ -306,6 +331,22 @@ public final class StreamSession {
             log.error("stream {}: recognition failed", streamId, e);
             fail("recognition failed: " + e.getMessage());
         }
+    }
+
+    /** The next command; while none comes for the idle time, the recogniser is released (its last final sent). */
+    private Command next(OnDemandRecognizer recognizer) throws InterruptedException {
+        if (!recognizer.isOpen() || recognizerIdle.isZero()) {
+            return queue.take();
+        }
+        Command command = queue.poll(recognizerIdle.toMillis(), TimeUnit.MILLISECONDS);
+        if (command != null) {
+            return command;
+        }
+        recognizer.release();
+        log.info("stream {}: no audio for {} s: recogniser released after {} ms of audio (opened {} times); the next"
+                + " audio opens a new one", streamId, recognizerIdle.toSeconds(), timing.durationMs(),
+                recognizer.timesOpened());
+        return queue.take();
     }
 
     /**
