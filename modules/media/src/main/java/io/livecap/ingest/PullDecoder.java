@@ -32,10 +32,12 @@ import java.util.concurrent.TimeUnit;
  * after {@link PullSettings#failAfterAttempts} permanent errors in a row or no audio for
  * {@link PullSettings#failWithoutAudioAfter} (the listener then hears {@code onFailure}), {@code ended} once closed.
  *
- * <p>Host names: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error).
- * When the decoder cannot resolve names itself (the bundled static ffmpeg, see {@link Ffmpeg}), ffmpeg is given the
- * address (HTTP keeps the name in its {@code Host} header); https and rtmps by name are refused there, because
- * TLS needs the name for SNI and the certificate check.
+ * <p>Addresses: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error)
+ * and every address it resolves to is checked ({@link PullNetworks}); the connection then goes to a checked address.
+ * livecap fetches HLS itself ({@link HlsFeed}, {@link SafeHttp}: every redirect, playlist and segment checked) and
+ * websockets, and ffmpeg decodes them from {@code pipe:0}; RTMP and SRT are given to ffmpeg as the checked address
+ * (rtmps with {@code -verifyhost} for the name). rtmps by name is refused with a decoder that cannot resolve names
+ * (see {@link Ffmpeg}).
  *
  * <p>The listener never hears {@code onEnd}: a live source has no end of its own; whoever opened it closes it.
  */
@@ -61,7 +63,7 @@ public final class PullDecoder implements AutoCloseable {
     private final PullSettings settings;
     private final DecodedAudioListener listener;
     private final PullStateListener states;
-    private final HlsPlaylist playlists;
+    private final SafeHttp http;
     private final PtsClock clock;
     private final Thread supervisor;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -89,7 +91,7 @@ public final class PullDecoder implements AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.states = states;
-        this.playlists = new HlsPlaylist(TlsTrust.context(settings));
+        this.http = new SafeHttp(settings.networks(), TlsTrust.context(settings), settings.tlsVerify());
         this.clock = new PtsClock(source.timescale(), source.ptsBits());
         this.supervisor = new Thread(this::run, "pull-" + streamId);
         this.supervisor.setDaemon(true);
@@ -111,7 +113,7 @@ public final class PullDecoder implements AutoCloseable {
      */
     public static PullDecoder start(String streamId, PullSource source, PullSettings settings,
                                     DecodedAudioListener listener, PullStateListener states) {
-        String refusal = refusal(source);
+        String refusal = refusal(source, settings);
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
         }
@@ -124,10 +126,22 @@ public final class PullDecoder implements AutoCloseable {
         return decoder;
     }
 
-    /** Why the chosen decoder can never pull {@code source}, or null when it can. */
-    public static String refusal(PullSource source) {
+    /**
+     * Why {@code source} may not or cannot be pulled, or null: its host resolves to an address
+     * {@link PullSettings#networks} refuses (a name that does not resolve is left to the pull, which says "unknown
+     * host" in its status), or the chosen decoder cannot do TLS to it. Every attempt, redirect and segment is
+     * checked again as it happens.
+     */
+    public static String refusal(PullSource source, PullSettings settings) {
+        try {
+            settings.networks().resolve(source.url().getHost(), port(source.url()));
+        } catch (RefusedAddress e) {
+            return e.getMessage();
+        } catch (UnknownHostException e) {
+            // the pull says so in its status; a name may start resolving once the event is set up
+        }
         String scheme = source.url().getScheme().toLowerCase(java.util.Locale.ROOT);
-        boolean tls = scheme.equals("https") || scheme.equals("rtmps");
+        boolean tls = scheme.equals("rtmps"); // livecap does https itself
         if (tls && !Ffmpeg.resolvesHostNames() && !isAddress(source.url().getHost())) {
             Ffmpeg.Choice decoder = Ffmpeg.choice();
             return "cannot pull " + scheme + "://" + source.url().getHost() + " with " + decoder.executable() + " "
@@ -212,7 +226,7 @@ public final class PullDecoder implements AutoCloseable {
                     if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                         break;
                     }
-                    if (endedCleanly && source.kind() == PullSource.Kind.HLS && !playlists.isLive(source.target())) {
+                    if (endedCleanly && source.kind() == PullSource.Kind.HLS && !HlsPlaylist.isLive(http, source.target(), source.headers())) {
                         lastExit = "the playlist is still ended (#EXT-X-ENDLIST)";
                         attempt++;
                         continue;
@@ -257,13 +271,18 @@ public final class PullDecoder implements AutoCloseable {
 
     /** One connection, until it ends; true when it gave audio. */
     private boolean pullOnce() throws InterruptedException {
-        List<String> options;
+        List<String> options = new ArrayList<>();
         String input;
+        List<InetAddress> checked;
         try {
-            options = new ArrayList<>();
-            input = ffmpegInput(options);
+            checked = settings.networks().resolve(source.url().getHost(), port(source.url()));
+            input = ffmpegInput(options, checked.get(0));
         } catch (UnknownHostException e) {
             lastExit = "unknown host " + source.url().getHost();
+            endedCleanly = false;
+            return false;
+        } catch (RefusedAddress e) {
+            lastExit = e.getMessage();
             endedCleanly = false;
             return false;
         }
@@ -277,6 +296,8 @@ public final class PullDecoder implements AutoCloseable {
         }
         current = ffmpeg;
         boolean flowed = false;
+        Thread hls = null;
+        String[] feedError = new String[1];
         try {
             if (closed || givenUp != null) {
                 return false;
@@ -284,7 +305,7 @@ public final class PullDecoder implements AutoCloseable {
             if (source.kind() == PullSource.Kind.WEBSOCKET) {
                 try {
                     WebSocketMediaReader socket = new WebSocketMediaReader(source, ffmpeg.stdin(),
-                            TlsTrust.context(settings));
+                            TlsTrust.context(settings), checked.get(0));
                     currentSocket = socket;
                     if (closed || givenUp != null) {
                         return false;
@@ -295,6 +316,19 @@ public final class PullDecoder implements AutoCloseable {
                     endedCleanly = false;
                     return false;
                 }
+            } else if (source.kind() == PullSource.Kind.HLS) {
+                HlsFeed feed = new HlsFeed(http, source.target(), source.headers(), ffmpeg.stdin(), closing);
+                hls = new Thread(() -> {
+                    try {
+                        feed.run();
+                    } catch (IOException e) {
+                        feedError[0] = source.redact(e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "hls-" + streamId);
+                hls.setDaemon(true);
+                hls.start();
             }
             boolean gapPending = lastPts != Long.MIN_VALUE; // audio came before: this is a comeback
             DecoderProcess.Frame frame;
@@ -310,9 +344,14 @@ public final class PullDecoder implements AutoCloseable {
                 }
             }
             int code = ffmpeg.exitCode();
-            endedCleanly = code == 0;
+            if (hls != null) {
+                hls.join(5_000);
+            }
+            String hlsError = feedError[0];
+            endedCleanly = code == 0 && hlsError == null;
             WebSocketMediaReader socket = currentSocket;
-            String exit = code == 0 ? "the source ended the stream" : ffmpeg.describeExit(code);
+            String exit = hlsError != null ? hlsError
+                    : code == 0 ? "the source ended the stream" : ffmpeg.describeExit(code);
             lastExit = socket != null ? "websocket " + socket.closeReason() + "; " + exit : exit;
             return flowed;
         } catch (IOException e) {
@@ -326,42 +365,45 @@ public final class PullDecoder implements AutoCloseable {
                 socket.closeBlocking();
             }
             ffmpeg.close();
+            if (hls != null) {
+                hls.interrupt();
+            }
             current = null;
         }
     }
 
     /**
-     * What ffmpeg reads ({@code pipe:0} for a websocket), with its input options added to {@code options}. The host
-     * is resolved here first, so that an unknown host is named as such whatever the decoder.
+     * What ffmpeg reads, with its input options added to {@code options}. ffmpeg never sees a host name nor a
+     * credential it does not need: HLS and websockets come in on {@code pipe:0} (livecap fetches them, checking every
+     * address); RTMP and SRT get the already checked {@code address} (so DNS cannot answer differently for ffmpeg),
+     * and TLS the name for SNI and the certificate check ({@code -verifyhost}). {@code -protocol_whitelist} lets
+     * ffmpeg open only what this input needs.
      */
-    private String ffmpegInput(List<String> options) throws UnknownHostException {
-        URI target = source.target();
-        String host = target.getHost();
-        InetAddress address = host == null ? null : InetAddress.getByName(host);
-        if (source.kind() == PullSource.Kind.WEBSOCKET) {
-            options.addAll(List.of("-f", source.wsFormat()));
+    private String ffmpegInput(List<String> options, InetAddress address) {
+        if (source.kind() == PullSource.Kind.WEBSOCKET || source.kind() == PullSource.Kind.HLS) {
+            options.addAll(List.of("-protocol_whitelist", "pipe", "-f",
+                    source.kind() == PullSource.Kind.HLS ? "mpegts" : source.wsFormat()));
             return "pipe:0";
         }
+        URI target = source.target();
+        String host = target.getHost();
         String scheme = target.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (source.kind() == PullSource.Kind.HLS) {
-            options.addAll(List.of("-live_start_index", "-1")); // the default, -3, starts 6 s behind
-        }
+        options.addAll(List.of("-protocol_whitelist", switch (scheme) {
+            case "rtmps" -> "rtmps,tls,tcp";
+            case "srt" -> "srt,udp";
+            default -> "rtmp,tcp";
+        }));
         if (source.kind() != PullSource.Kind.SRT) { // SRT has its own peer-idle timeout
             options.addAll(List.of("-rw_timeout", RW_TIMEOUT_US));
         }
-        if (scheme.equals("https") || scheme.equals("rtmps")) {
+        if (scheme.equals("rtmps")) {
             options.addAll(List.of("-tls_verify", settings.tlsVerify() ? "1" : "0"));
             if (settings.tlsVerify() && settings.tlsCaFile() != null) {
                 options.addAll(List.of("-ca_file", settings.tlsCaFile().toString()));
             }
-        }
-        if (address == null || Ffmpeg.resolvesHostNames() || isAddress(host)) {
-            return target.toString();
-        }
-        // the bundled static ffmpeg crashes resolving names: give it the address, and HTTP servers the name
-        if (scheme.equals("http")) {
-            options.addAll(List.of("-headers", "Host: " + host + (target.getPort() > 0 ? ":" + target.getPort() : "")
-                    + "\r\n"));
+            if (!isAddress(host)) {
+                options.addAll(List.of("-verifyhost", host));
+            }
         }
         String literal = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]"
                 : address.getHostAddress();
@@ -369,6 +411,20 @@ public final class PullDecoder implements AutoCloseable {
                 + literal + (target.getPort() > 0 ? ":" + target.getPort() : "")
                 + (target.getRawPath() == null ? "" : target.getRawPath())
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+    }
+
+    /** The port a URL connects to (its default by scheme when it names none). */
+    static int port(URI url) {
+        if (url.getPort() > 0) {
+            return url.getPort();
+        }
+        return switch (url.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+            case "https", "wss" -> 443;
+            case "http", "ws" -> 80;
+            case "rtmps" -> 443;
+            case "rtmp" -> 1935;
+            default -> 0;
+        };
     }
 
     private static boolean isAddress(String host) {

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +27,13 @@ final class WebSocketMediaReader extends WebSocketClient {
     private volatile String closeReason = "open";
     private volatile String error = "";
 
-    /** {@code tls} checks a wss server's certificate and host name as ffmpeg does for https and rtmps. */
-    WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls) {
+    /**
+     * {@code tls} checks a wss server's certificate and host name as ffmpeg does for rtmps; the connection goes to
+     * {@code address}, the one {@link PullNetworks} checked, not to a second DNS answer.
+     */
+    WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls, InetAddress address) {
         super(source.target(), source.headers());
+        setDnsResolver(uri -> address);
         this.source = source;
         this.sink = sink;
         if ("wss".equalsIgnoreCase(source.url().getScheme())) {
