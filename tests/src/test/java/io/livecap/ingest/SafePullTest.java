@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,7 +50,7 @@ class SafePullTest {
     @Test
     void pullsToLoopbackPrivateLinkLocalAndMetadataAddressesAreRefusedWithTheReason() throws Exception {
         try (LivecapNode node = LivecapNode.start(TestConfig.local(Map.of("ingest.allowed_networks", "")),
-                ScriptedSpeechEngine.of("hello"))) {
+                ScriptedSpeechEngine.of("hello@0-400"))) {
             int own = node.port();
             Map<String, String> refusals = Map.ofEntries(
                     Map.entry("http://127.0.0.1:" + own + "/metrics", "a loopback address"),
@@ -92,7 +93,7 @@ class SafePullTest {
             String url = "http://127.0.0.1:" + front.port() + "/redirect.m3u8";
             // the first hop allowed (its port only), the redirect's target (the origin's port) not
             try (LivecapNode node = LivecapNode.start(quickPulls("127.0.0.1/32:" + front.port()),
-                    ScriptedSpeechEngine.of("hello"))) {
+                    ScriptedSpeechEngine.of("hello@0-400"))) {
                 assertEquals(201, post(node, "redirected", url, "").statusCode());
                 JsonNode pull = awaitPull(node, "redirected", p -> p.path("state").asText().equals("failed"));
                 String error = pull.path("last_error").asText();
@@ -101,7 +102,7 @@ class SafePullTest {
                 assertTrue(front.requests.stream().anyMatch(r -> r.equals("/redirect.m3u8")), "the first hop ran");
             }
             try (LivecapNode node = LivecapNode.start(quickPulls("127.0.0.1/32:" + front.port() + ",127.0.0.1/32:"
-                    + origin.port()), ScriptedSpeechEngine.of("hello"))) {
+                    + origin.port()), ScriptedSpeechEngine.of("hello@0-400"))) {
                 awaitFile(segments.resolve("live.m3u8"));
                 assertEquals(201, post(node, "redirected", url, "").statusCode());
                 awaitPull(node, "redirected", p -> p.path("state").asText().equals("live"));
@@ -118,14 +119,14 @@ class SafePullTest {
             awaitFile(segments.resolve("live.m3u8"));
             String url = "http://127.0.0.1:" + front.port() + "/live.m3u8";
             try (LivecapNode node = LivecapNode.start(quickPulls("127.0.0.1/32:" + front.port()),
-                    ScriptedSpeechEngine.of("hello"))) {
+                    ScriptedSpeechEngine.of("hello@0-400"))) {
                 assertEquals(201, post(node, "segments", url, "").statusCode());
                 JsonNode pull = awaitPull(node, "segments", p -> p.path("state").asText().equals("failed"));
                 assertTrue(pull.path("last_error").asText().contains("refused: 127.0.0.1 port " + origin.port()
                         + " is a loopback address"), pull.toString());
                 assertTrue(front.requests.contains("/live.m3u8"), "the playlist was read: " + front.requests);
             }
-            try (LivecapNode node = LivecapNode.start(quickPulls("127.0.0.0/8"), ScriptedSpeechEngine.of("hello"))) {
+            try (LivecapNode node = LivecapNode.start(quickPulls("127.0.0.0/8"), ScriptedSpeechEngine.of("hello@0-400"))) {
                 assertEquals(201, post(node, "segments", url, "").statusCode());
                 awaitPull(node, "segments", p -> p.path("state").asText().equals("live"));
             }
@@ -137,7 +138,7 @@ class SafePullTest {
         Path segments = Files.createDirectories(dir.resolve("hls"));
         try (HlsServer origin = HlsServer.start(segments);
              LiveEncoder encoder = hlsEncoder(segments);
-             LivecapNode node = LivecapNode.start(TestConfig.local(), ScriptedSpeechEngine.of("hello"))) {
+             LivecapNode node = LivecapNode.start(TestConfig.local(), ScriptedSpeechEngine.of("hello@0-400"))) {
             awaitFile(segments.resolve("live.m3u8"));
             // by name, through the test server's own relative redirect (/moved/X -> /X)
             HttpResponse<String> created = post(node, "allowed", origin.url("moved/live.m3u8"), "");
@@ -162,12 +163,12 @@ class SafePullTest {
 
     static HttpResponse<String> post(LivecapNode node, String id, String url, String key) throws Exception {
         String body = Json.write(Map.of("id", id, "url", url, "key", key));
-        return HTTP.send(HttpRequest.newBuilder(node.url("/v1/streams"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/v1/streams"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode streams(LivecapNode node) throws Exception {
-        return Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(node.url("/v1/streams")).build(),
+        return Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/v1/streams")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).path("streams");
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,10 +35,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Addresses: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error)
  * and every address it resolves to is checked ({@link PullNetworks}); the connection then goes to a checked address.
- * livecap fetches HLS itself ({@link HlsFeed}, {@link SafeHttp}: every redirect, playlist and segment checked) and
- * websockets, and ffmpeg decodes them from {@code pipe:0}; RTMP and SRT are given to ffmpeg as the checked address
- * (rtmps with {@code -verifyhost} for the name). rtmps by name is refused with a decoder that cannot resolve names
- * (see {@link Ffmpeg}).
+ * livecap fetches HLS ({@link HlsFeed}, {@link SafeHttp}: every redirect, playlist and segment checked) and
+ * websockets itself, and ffmpeg decodes them from {@code pipe:0}; RTMP(S) goes through {@link RtmpRelay} (which
+ * keeps the key out of ffmpeg's arguments and does the TLS); SRT is given to ffmpeg as the checked address. So ffmpeg
+ * never resolves a name, and the bundled static build (see {@link Ffmpeg}) pulls everything.
  *
  * <p>The listener never hears {@code onEnd}: a live source has no end of its own; whoever opened it closes it.
  */
@@ -129,7 +130,8 @@ public final class PullDecoder implements AutoCloseable {
     /**
      * Why {@code source} may not or cannot be pulled, or null: its host resolves to an address
      * {@link PullSettings#networks} refuses (a name that does not resolve is left to the pull, which says "unknown
-     * host" in its status), or the chosen decoder cannot do TLS to it. Every attempt, redirect and segment is
+     * host" in its status), or it carries credentials that would end up in ffmpeg's arguments (RTMP/SRT userinfo,
+     * an SRT passphrase). Every attempt, redirect and segment is
      * checked again as it happens.
      */
     public static String refusal(PullSource source, PullSettings settings) {
@@ -140,13 +142,16 @@ public final class PullDecoder implements AutoCloseable {
         } catch (UnknownHostException e) {
             // the pull says so in its status; a name may start resolving once the event is set up
         }
-        String scheme = source.url().getScheme().toLowerCase(java.util.Locale.ROOT);
-        boolean tls = scheme.equals("rtmps"); // livecap does https itself
-        if (tls && !Ffmpeg.resolvesHostNames() && !isAddress(source.url().getHost())) {
-            Ffmpeg.Choice decoder = Ffmpeg.choice();
-            return "cannot pull " + scheme + "://" + source.url().getHost() + " with " + decoder.executable() + " "
-                    + decoder.version() + ": it cannot resolve host names, and TLS needs the name (SNI, certificate "
-                    + "check); install a system ffmpeg (apt-get install ffmpeg) or set LIVECAP_FFMPEG";
+        if (source.kind() != PullSource.Kind.HLS && source.kind() != PullSource.Kind.WEBSOCKET
+                && source.url().getRawUserInfo() != null) {
+            // ffmpeg would need them in its arguments, which any local user can read (/proc/PID/cmdline)
+            return "cannot pull " + source.url().getScheme() + ":// with user:password@ in the URL: ffmpeg would "
+                    + "have them in its command line; use the key field (RTMP stream key) instead";
+        }
+        if (source.kind() == PullSource.Kind.SRT && source.url().getRawQuery() != null
+                && source.url().getRawQuery().toLowerCase(java.util.Locale.ROOT).contains("passphrase=")) {
+            return "cannot pull srt:// with a passphrase: ffmpeg would have it in its command line, which any local "
+                    + "user can read";
         }
         return null;
     }
@@ -274,9 +279,16 @@ public final class PullDecoder implements AutoCloseable {
         List<String> options = new ArrayList<>();
         String input;
         List<InetAddress> checked;
+        RtmpRelay relay = null;
+        CompletableFuture<Long> decoderPid = new CompletableFuture<>();
         try {
             checked = settings.networks().resolve(source.url().getHost(), port(source.url()));
-            input = ffmpegInput(options, checked.get(0));
+            if (source.kind() == PullSource.Kind.RTMP) {
+                relay = RtmpRelay.start(source, checked.get(0), port(source.url()),
+                        source.url().getScheme().equalsIgnoreCase("rtmps") ? TlsTrust.context(settings) : null,
+                        settings.tlsVerify(), decoderPid);
+            }
+            input = ffmpegInput(options, checked.get(0), relay);
         } catch (UnknownHostException e) {
             lastExit = "unknown host " + source.url().getHost();
             endedCleanly = false;
@@ -285,13 +297,21 @@ public final class PullDecoder implements AutoCloseable {
             lastExit = e.getMessage();
             endedCleanly = false;
             return false;
+        } catch (IOException e) {
+            lastExit = "cannot open the rtmp relay: " + e.getMessage();
+            endedCleanly = false;
+            return false;
         }
         DecoderProcess ffmpeg;
         try {
             ffmpeg = DecoderProcess.start(streamId, options, input, source::redact);
+            decoderPid.complete(ffmpeg.pid());
         } catch (IOException e) {
             lastExit = "cannot start ffmpeg: " + e.getMessage();
             endedCleanly = false;
+            if (relay != null) {
+                relay.close();
+            }
             return false;
         }
         current = ffmpeg;
@@ -347,10 +367,11 @@ public final class PullDecoder implements AutoCloseable {
             if (hls != null) {
                 hls.join(5_000);
             }
-            String hlsError = feedError[0];
-            endedCleanly = code == 0 && hlsError == null;
+            String feedFailed = feedError[0] != null ? feedError[0]
+                    : relay != null && relay.error() != null ? source.redact(relay.error()) : null;
+            endedCleanly = code == 0 && feedFailed == null;
             WebSocketMediaReader socket = currentSocket;
-            String exit = hlsError != null ? hlsError
+            String exit = feedFailed != null ? feedFailed
                     : code == 0 ? "the source ended the stream" : ffmpeg.describeExit(code);
             lastExit = socket != null ? "websocket " + socket.closeReason() + "; " + exit : exit;
             return flowed;
@@ -368,6 +389,9 @@ public final class PullDecoder implements AutoCloseable {
             if (hls != null) {
                 hls.interrupt();
             }
+            if (relay != null) {
+                relay.close();
+            }
             current = null;
         }
     }
@@ -379,36 +403,21 @@ public final class PullDecoder implements AutoCloseable {
      * and TLS the name for SNI and the certificate check ({@code -verifyhost}). {@code -protocol_whitelist} lets
      * ffmpeg open only what this input needs.
      */
-    private String ffmpegInput(List<String> options, InetAddress address) {
+    private String ffmpegInput(List<String> options, InetAddress address, RtmpRelay relay) {
         if (source.kind() == PullSource.Kind.WEBSOCKET || source.kind() == PullSource.Kind.HLS) {
             options.addAll(List.of("-protocol_whitelist", "pipe", "-f",
                     source.kind() == PullSource.Kind.HLS ? "mpegts" : source.wsFormat()));
             return "pipe:0";
         }
+        if (relay != null) { // RTMP(S): plain RTMP to the relay on loopback, which does TLS and puts the key in
+            options.addAll(List.of("-protocol_whitelist", "rtmp,tcp", "-rw_timeout", RW_TIMEOUT_US));
+            return relay.localUrl();
+        }
         URI target = source.target();
-        String host = target.getHost();
-        String scheme = target.getScheme().toLowerCase(java.util.Locale.ROOT);
-        options.addAll(List.of("-protocol_whitelist", switch (scheme) {
-            case "rtmps" -> "rtmps,tls,tcp";
-            case "srt" -> "srt,udp";
-            default -> "rtmp,tcp";
-        }));
-        if (source.kind() != PullSource.Kind.SRT) { // SRT has its own peer-idle timeout
-            options.addAll(List.of("-rw_timeout", RW_TIMEOUT_US));
-        }
-        if (scheme.equals("rtmps")) {
-            options.addAll(List.of("-tls_verify", settings.tlsVerify() ? "1" : "0"));
-            if (settings.tlsVerify() && settings.tlsCaFile() != null) {
-                options.addAll(List.of("-ca_file", settings.tlsCaFile().toString()));
-            }
-            if (!isAddress(host)) {
-                options.addAll(List.of("-verifyhost", host));
-            }
-        }
+        options.addAll(List.of("-protocol_whitelist", "srt,udp"));
         String literal = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]"
                 : address.getHostAddress();
-        return target.getScheme() + "://" + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
-                + literal + (target.getPort() > 0 ? ":" + target.getPort() : "")
+        return target.getScheme() + "://" + literal + (target.getPort() > 0 ? ":" + target.getPort() : "")
                 + (target.getRawPath() == null ? "" : target.getRawPath())
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
     }
@@ -425,10 +434,6 @@ public final class PullDecoder implements AutoCloseable {
             case "rtmp" -> 1935;
             default -> 0;
         };
-    }
-
-    private static boolean isAddress(String host) {
-        return host != null && (host.matches("[0-9.]+") || host.contains(":") || host.startsWith("["));
     }
 
     private void deliver(DecoderProcess.Frame frame, boolean afterReconnect) {

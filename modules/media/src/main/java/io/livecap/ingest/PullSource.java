@@ -46,8 +46,10 @@ public record PullSource(URI url, String key, MediaKeyPlacement keyPlacement, St
         URI uri;
         try {
             uri = URI.create(url.strip());
-        } catch (IllegalArgumentException e) { // its message quotes the URL, secrets and all
-            throw new IllegalArgumentException("not a valid URL: " + RedactedUrl.of(url.strip()));
+        } catch (IllegalArgumentException e) { // its message quotes the URL, secrets and all: say only why
+            String why = e.getCause() instanceof java.net.URISyntaxException syntax
+                    ? syntax.getReason() + " at index " + syntax.getIndex() : "cannot be parsed";
+            throw new IllegalArgumentException("not a valid URL: " + why);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         return new PullSource(uri, key, MediaKeyPlacement.defaultFor(scheme), "mpegts");
