@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * {@link PullSettings#failWithoutAudioAfter} (the listener then hears {@code onFailure}), {@code ended} once closed.
  *
  * <p>Addresses: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error)
- * and every address it resolves to is checked ({@link PullNetworks}); the connection then goes to a checked address.
+ * and every address it resolves to is checked ({@link PullNetworks}); the connection then goes to a checked address
+ * (websockets: see {@link WebSocketMediaReader}).
  * livecap fetches HLS ({@link HlsFeed}, {@link SafeHttp}: every redirect, playlist and segment checked) and
  * websockets itself, and ffmpeg decodes them from {@code pipe:0}; RTMP(S) goes through {@link RtmpRelay} (which
  * keeps the key out of ffmpeg's arguments and does the TLS); SRT is given to ffmpeg as the checked address. So ffmpeg
@@ -325,7 +326,7 @@ public final class PullDecoder implements AutoCloseable {
             if (source.kind() == PullSource.Kind.WEBSOCKET) {
                 try {
                     WebSocketMediaReader socket = new WebSocketMediaReader(source, ffmpeg.stdin(),
-                            TlsTrust.context(settings), checked.get(0));
+                            TlsTrust.context(settings));
                     currentSocket = socket;
                     if (closed || givenUp != null) {
                         return false;

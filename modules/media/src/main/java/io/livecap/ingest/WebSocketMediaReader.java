@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +27,13 @@ final class WebSocketMediaReader extends WebSocketClient {
     private volatile String error = "";
 
     /**
-     * {@code tls} checks a wss server's certificate and host name as ffmpeg does for rtmps; the connection goes to
-     * {@code address}, the one {@link PullNetworks} checked, not to a second DNS answer.
+     * {@code tls} checks a wss server's certificate and host name as livecap does for https and rtmps. The host was
+     * checked ({@link PullNetworks}) just before; the client library resolves it again, which the JVM answers from
+     * its cache (pinning the checked address with the library's DnsResolver made failed TLS handshakes hang until
+     * the pull's watchdog fired, so it is not done yet).
      */
-    WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls, InetAddress address) {
+    WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls) {
         super(source.target(), source.headers());
-        setDnsResolver(uri -> address);
         this.source = source;
         this.sink = sink;
         if ("wss".equalsIgnoreCase(source.url().getScheme())) {
