@@ -33,7 +33,8 @@ public final class ReachRehearsal implements Rehearsal {
             LivecapConfig config = LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
                             "server.host", "127.0.0.1", "reach.poll_seconds", "1", "reach.tick_ms", "250",
                             "reach.keep_alive_seconds", "5", "engine.name", engine == null ? "auto" : engine,
-                            "auth.admin_key_file", "")) // its own admin key, unused: the user's key file is left alone
+                            "auth.admin_key_file", "", // its own admin key, unused: the user's key file is left alone
+                            "ingest.allowed_networks", "127.0.0.0/8,::1")) // the sandbox's media is on loopback
                     .withStoreUrl("jdbc:h2:mem:rehearsal;DB_CLOSE_DELAY=-1") // a rehearsal leaves nothing behind
                     .withReachEndpoint(new LivecapConfig.ReachEndpoint(region.name(), region.serviceUrl().toString(),
                             region.vendorPartnerId(), "sandboxvendor", region.vendorKs().reveal()));

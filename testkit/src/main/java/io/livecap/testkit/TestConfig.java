@@ -1,6 +1,8 @@
 package io.livecap.testkit;
 
 import io.livecap.config.LivecapConfig;
+import io.livecap.ingest.PullNetworks;
+import io.livecap.ingest.PullSettings;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -8,6 +10,12 @@ import java.util.UUID;
 
 /** Settings for a server a test starts: loopback, any free port, a database of its own that vanishes with it. */
 public final class TestConfig {
+
+    /**
+     * What test servers listen on: tests pull from loopback, which production refuses ({@code ingest.allowed_networks}
+     * is empty by default). The pull-safety tests narrow it to show the refusals.
+     */
+    public static final String LOOPBACK_NETWORKS = "127.0.0.0/8,::1";
 
     private TestConfig() {
     }
@@ -44,10 +52,16 @@ public final class TestConfig {
         return LivecapConfig.load(null, Map.of(), settings);
     }
 
+    /** Pull settings for tests that start a decoder themselves: {@code base} with loopback allowed. */
+    public static PullSettings loopbackPulls(PullSettings base) {
+        return base.withNetworks(PullNetworks.parse(LOOPBACK_NETWORKS));
+    }
+
     /** A node of its own on a free loopback port, an in-memory database, credentials off (tests that test them use
-     * {@link #secured()}). */
+     * {@link #secured()}), pulls from loopback allowed. */
     private static Map<String, String> localSettings() {
         return Map.of("server.port", "0", "server.host", "127.0.0.1",
-                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false");
+                "store.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "auth.enabled", "false",
+                "ingest.allowed_networks", LOOPBACK_NETWORKS);
     }
 }

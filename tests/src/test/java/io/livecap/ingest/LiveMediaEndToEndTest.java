@@ -61,11 +61,9 @@ class LiveMediaEndToEndTest {
 
     /** The test server's settings with fast retries, giving up after two permanent errors or 20 s without audio. */
     private static io.livecap.config.LivecapConfig quickPulls() {
-        return io.livecap.config.LivecapConfig.load(null, Map.of(), Map.of("server.port", "0",
-                "server.host", "127.0.0.1", "store.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID()
-                        + ";DB_CLOSE_DELAY=-1", "ingest.pull_retry_first_ms", "100", "ingest.pull_retry_max_ms", "300",
-                "ingest.pull_fail_after_attempts", "2", "ingest.pull_fail_without_audio_seconds", "20",
-                "auth.enabled", "false"));
+        return io.livecap.testkit.TestConfig.local(Map.of("ingest.pull_retry_first_ms", "100",
+                "ingest.pull_retry_max_ms", "300", "ingest.pull_fail_after_attempts", "2",
+                "ingest.pull_fail_without_audio_seconds", "20"));
     }
 
     /** A sox stereo variant of the lecture, encoded as AAC in {@code format} by the bundled ffmpeg. */

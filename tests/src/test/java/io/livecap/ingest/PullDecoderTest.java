@@ -3,6 +3,7 @@ package io.livecap.ingest;
 import io.livecap.testkit.DecodedAudioRecorder;
 import io.livecap.testkit.TestCertificate;
 import io.livecap.testkit.WebSocketMediaServer;
+import io.livecap.testkit.TestConfig;
 import io.livecap.testkit.TestMedia;
 import io.livecap.testkit.LiveEncoder;
 import io.livecap.testkit.RtmpServer;
@@ -148,7 +149,9 @@ class PullDecoderTest {
         try (WebSocketMediaServer server = WebSocketMediaServer.start(port, KEY,
                 LiveEncoder.start(ts, List.of("-f", "mpegts"), "pipe:1", log()));
              PullDecoder decoder = PullDecoder.start("ws-bad-key",
-                     PullSource.of("ws://localhost:" + port + "/media", "wrong"), QUICK, heard)) {
+                     PullSource.of("ws://localhost:" + port + "/media", "wrong"),
+                     TestConfig.loopbackPulls(PullSettings.DEFAULT.withBackoff(QUICK)), heard, (id, s) -> {
+                     })) {
             assertTrue(server.refused.tryAcquire(3, 20, TimeUnit.SECONDS), "three attempts, each refused");
             assertTrue(heard.chunks().isEmpty(), "a refused key gives no audio");
             assertFalse(heard.failed.isDone(), "a pull keeps trying rather than failing");
@@ -159,12 +162,12 @@ class PullDecoderTest {
 
     private void runOutage(String kind, PullSource source, SourceStarter starter, long minGapMs, long maxGapMs)
             throws Exception {
-        runOutage(kind, source, PullSettings.DEFAULT.withBackoff(QUICK), starter, minGapMs, maxGapMs);
+        runOutage(kind, source, TestConfig.loopbackPulls(PullSettings.DEFAULT.withBackoff(QUICK)), starter, minGapMs, maxGapMs);
     }
 
     /** Quick retries; TLS checked against the test certificate alone (it is its own CA). */
     private static PullSettings trusting(TestCertificate certificate) {
-        return new PullSettings(QUICK, 3, Duration.ofMinutes(1), true, certificate.certPem());
+        return TestConfig.loopbackPulls(new PullSettings(QUICK, 3, Duration.ofMinutes(1), true, certificate.certPem()));
     }
 
     private void runOutage(String kind, PullSource source, PullSettings settings, SourceStarter starter,

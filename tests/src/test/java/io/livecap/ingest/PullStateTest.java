@@ -3,6 +3,7 @@ package io.livecap.ingest;
 import io.livecap.testkit.DecodedAudioRecorder;
 import io.livecap.testkit.TestCertificate;
 import io.livecap.testkit.WebSocketMediaServer;
+import io.livecap.testkit.TestConfig;
 import io.livecap.testkit.TestMedia;
 import io.livecap.testkit.LiveEncoder;
 import io.livecap.testkit.RtmpServer;
@@ -35,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PullStateTest {
 
     /** Fast retries, two permanent errors in a row give up, 3 s without audio gives up. */
-    private static final PullSettings QUICK = new PullSettings(new Backoff(Duration.ofMillis(100),
-            Duration.ofMillis(200)), 2, Duration.ofSeconds(3), true, null);
+    private static final PullSettings QUICK = TestConfig.loopbackPulls(new PullSettings(new Backoff(
+            Duration.ofMillis(100), Duration.ofMillis(200)), 2, Duration.ofSeconds(3), true, null));
 
     @TempDir
     Path dir;

@@ -1,6 +1,7 @@
 package io.livecap.lifecycle;
 
 import io.livecap.config.LivecapConfig;
+import io.livecap.testkit.TestConfig;
 import io.livecap.sandbox.SandboxRegion;
 
 import java.time.Duration;
@@ -18,7 +19,7 @@ final class ReachSandboxRun {
         return LivecapConfig.load(null, Map.of(), Map.of("server.port", "0", "server.host", "127.0.0.1",
                         "store.url", storeUrl, "reach.poll_seconds", "1", "reach.tick_ms", "200",
                         "reach.keep_alive_seconds", "2", "reach.delivery_grace_seconds", "60",
-                        "auth.admin_key_file", ""))
+                        "auth.admin_key_file", "", "ingest.allowed_networks", TestConfig.LOOPBACK_NETWORKS))
                 .withReachEndpoint(new LivecapConfig.ReachEndpoint(region.name(), region.serviceUrl().toString(),
                         region.vendorPartnerId(), vendor, region.vendorKs().reveal()));
     }

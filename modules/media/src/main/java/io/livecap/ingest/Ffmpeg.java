@@ -35,8 +35,7 @@ public final class Ffmpeg {
         /** "decoder: /usr/bin/ffmpeg 5.1.9 (system); passed over: bundled 4.4.1 - cannot resolve host names". */
         public String describe() {
             return "decoder: " + executable + " " + version + " (" + origin + ")"
-                    + (resolvesHostNames ? "" : " - cannot resolve host names: pulls resolve them in Java; "
-                    + "https and rtmps pulls by name are refused (install ffmpeg, or set LIVECAP_FFMPEG)")
+                    + (resolvesHostNames ? "" : " - cannot resolve host names: pulls resolve them in Java")
                     + (passedOver.isEmpty() ? "" : "; passed over: " + String.join(", ", passedOver));
         }
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,10 +33,13 @@ import java.util.concurrent.TimeUnit;
  * after {@link PullSettings#failAfterAttempts} permanent errors in a row or no audio for
  * {@link PullSettings#failWithoutAudioAfter} (the listener then hears {@code onFailure}), {@code ended} once closed.
  *
- * <p>Host names: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error).
- * When the decoder cannot resolve names itself (the bundled static ffmpeg, see {@link Ffmpeg}), ffmpeg is given the
- * address (HTTP keeps the name in its {@code Host} header); https and rtmps by name are refused there, because
- * TLS needs the name for SNI and the certificate check.
+ * <p>Addresses: the host is resolved in Java before every attempt (an unknown host is a clear, permanent error)
+ * and every address it resolves to is checked ({@link PullNetworks}); the connection then goes to a checked address
+ * (websockets: see {@link WebSocketMediaReader}).
+ * livecap fetches HLS ({@link HlsFeed}, {@link SafeHttp}: every redirect, playlist and segment checked) and
+ * websockets itself, and ffmpeg decodes them from {@code pipe:0}; RTMP(S) goes through {@link RtmpRelay} (which
+ * keeps the key out of ffmpeg's arguments and does the TLS); SRT is given to ffmpeg as the checked address. So ffmpeg
+ * never resolves a name, and the bundled static build (see {@link Ffmpeg}) pulls everything.
  *
  * <p>The listener never hears {@code onEnd}: a live source has no end of its own; whoever opened it closes it.
  */
@@ -61,7 +65,7 @@ public final class PullDecoder implements AutoCloseable {
     private final PullSettings settings;
     private final DecodedAudioListener listener;
     private final PullStateListener states;
-    private final HlsPlaylist playlists;
+    private final SafeHttp http;
     private final PtsClock clock;
     private final Thread supervisor;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -89,7 +93,7 @@ public final class PullDecoder implements AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.states = states;
-        this.playlists = new HlsPlaylist(TlsTrust.context(settings));
+        this.http = new SafeHttp(settings.networks(), TlsTrust.context(settings), settings.tlsVerify());
         this.clock = new PtsClock(source.timescale(), source.ptsBits());
         this.supervisor = new Thread(this::run, "pull-" + streamId);
         this.supervisor.setDaemon(true);
@@ -111,7 +115,7 @@ public final class PullDecoder implements AutoCloseable {
      */
     public static PullDecoder start(String streamId, PullSource source, PullSettings settings,
                                     DecodedAudioListener listener, PullStateListener states) {
-        String refusal = refusal(source);
+        String refusal = refusal(source, settings);
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
         }
@@ -124,15 +128,31 @@ public final class PullDecoder implements AutoCloseable {
         return decoder;
     }
 
-    /** Why the chosen decoder can never pull {@code source}, or null when it can. */
-    public static String refusal(PullSource source) {
-        String scheme = source.url().getScheme().toLowerCase(java.util.Locale.ROOT);
-        boolean tls = scheme.equals("https") || scheme.equals("rtmps");
-        if (tls && !Ffmpeg.resolvesHostNames() && !isAddress(source.url().getHost())) {
-            Ffmpeg.Choice decoder = Ffmpeg.choice();
-            return "cannot pull " + scheme + "://" + source.url().getHost() + " with " + decoder.executable() + " "
-                    + decoder.version() + ": it cannot resolve host names, and TLS needs the name (SNI, certificate "
-                    + "check); install a system ffmpeg (apt-get install ffmpeg) or set LIVECAP_FFMPEG";
+    /**
+     * Why {@code source} may not or cannot be pulled, or null: its host resolves to an address
+     * {@link PullSettings#networks} refuses (a name that does not resolve is left to the pull, which says "unknown
+     * host" in its status), or it carries credentials that would end up in ffmpeg's arguments (RTMP/SRT userinfo,
+     * an SRT passphrase). Every attempt, redirect and segment is
+     * checked again as it happens.
+     */
+    public static String refusal(PullSource source, PullSettings settings) {
+        try {
+            settings.networks().resolve(source.url().getHost(), port(source.url()));
+        } catch (RefusedAddress e) {
+            return e.getMessage();
+        } catch (UnknownHostException e) {
+            // the pull says so in its status; a name may start resolving once the event is set up
+        }
+        if (source.kind() != PullSource.Kind.HLS && source.kind() != PullSource.Kind.WEBSOCKET
+                && source.url().getRawUserInfo() != null) {
+            // ffmpeg would need them in its arguments, which any local user can read (/proc/PID/cmdline)
+            return "cannot pull " + source.url().getScheme() + ":// with user:password@ in the URL: ffmpeg would "
+                    + "have them in its command line; use the key field (RTMP stream key) instead";
+        }
+        if (source.kind() == PullSource.Kind.SRT && source.url().getRawQuery() != null
+                && source.url().getRawQuery().toLowerCase(java.util.Locale.ROOT).contains("passphrase=")) {
+            return "cannot pull srt:// with a passphrase: ffmpeg would have it in its command line, which any local "
+                    + "user can read";
         }
         return null;
     }
@@ -212,7 +232,7 @@ public final class PullDecoder implements AutoCloseable {
                     if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                         break;
                     }
-                    if (endedCleanly && source.kind() == PullSource.Kind.HLS && !playlists.isLive(source.target())) {
+                    if (endedCleanly && source.kind() == PullSource.Kind.HLS && !HlsPlaylist.isLive(http, source.target(), source.headers())) {
                         lastExit = "the playlist is still ended (#EXT-X-ENDLIST)";
                         attempt++;
                         continue;
@@ -257,26 +277,48 @@ public final class PullDecoder implements AutoCloseable {
 
     /** One connection, until it ends; true when it gave audio. */
     private boolean pullOnce() throws InterruptedException {
-        List<String> options;
+        List<String> options = new ArrayList<>();
         String input;
+        List<InetAddress> checked;
+        RtmpRelay relay = null;
+        CompletableFuture<Long> decoderPid = new CompletableFuture<>();
         try {
-            options = new ArrayList<>();
-            input = ffmpegInput(options);
+            checked = settings.networks().resolve(source.url().getHost(), port(source.url()));
+            if (source.kind() == PullSource.Kind.RTMP) {
+                relay = RtmpRelay.start(source, checked.get(0), port(source.url()),
+                        source.url().getScheme().equalsIgnoreCase("rtmps") ? TlsTrust.context(settings) : null,
+                        settings.tlsVerify(), decoderPid);
+            }
+            input = ffmpegInput(options, checked.get(0), relay);
         } catch (UnknownHostException e) {
             lastExit = "unknown host " + source.url().getHost();
+            endedCleanly = false;
+            return false;
+        } catch (RefusedAddress e) {
+            lastExit = e.getMessage();
+            endedCleanly = false;
+            return false;
+        } catch (IOException e) {
+            lastExit = "cannot open the rtmp relay: " + e.getMessage();
             endedCleanly = false;
             return false;
         }
         DecoderProcess ffmpeg;
         try {
             ffmpeg = DecoderProcess.start(streamId, options, input, source::redact);
+            decoderPid.complete(ffmpeg.pid());
         } catch (IOException e) {
             lastExit = "cannot start ffmpeg: " + e.getMessage();
             endedCleanly = false;
+            if (relay != null) {
+                relay.close();
+            }
             return false;
         }
         current = ffmpeg;
         boolean flowed = false;
+        Thread hls = null;
+        String[] feedError = new String[1];
         try {
             if (closed || givenUp != null) {
                 return false;
@@ -295,6 +337,19 @@ public final class PullDecoder implements AutoCloseable {
                     endedCleanly = false;
                     return false;
                 }
+            } else if (source.kind() == PullSource.Kind.HLS) {
+                HlsFeed feed = new HlsFeed(http, source.target(), source.headers(), ffmpeg.stdin(), closing);
+                hls = new Thread(() -> {
+                    try {
+                        feed.run();
+                    } catch (IOException e) {
+                        feedError[0] = source.redact(e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "hls-" + streamId);
+                hls.setDaemon(true);
+                hls.start();
             }
             boolean gapPending = lastPts != Long.MIN_VALUE; // audio came before: this is a comeback
             DecoderProcess.Frame frame;
@@ -310,9 +365,15 @@ public final class PullDecoder implements AutoCloseable {
                 }
             }
             int code = ffmpeg.exitCode();
-            endedCleanly = code == 0;
+            if (hls != null) {
+                hls.join(5_000);
+            }
+            String feedFailed = feedError[0] != null ? feedError[0]
+                    : relay != null && relay.error() != null ? source.redact(relay.error()) : null;
+            endedCleanly = code == 0 && feedFailed == null;
             WebSocketMediaReader socket = currentSocket;
-            String exit = code == 0 ? "the source ended the stream" : ffmpeg.describeExit(code);
+            String exit = feedFailed != null ? feedFailed
+                    : code == 0 ? "the source ended the stream" : ffmpeg.describeExit(code);
             lastExit = socket != null ? "websocket " + socket.closeReason() + "; " + exit : exit;
             return flowed;
         } catch (IOException e) {
@@ -326,53 +387,54 @@ public final class PullDecoder implements AutoCloseable {
                 socket.closeBlocking();
             }
             ffmpeg.close();
+            if (hls != null) {
+                hls.interrupt();
+            }
+            if (relay != null) {
+                relay.close();
+            }
             current = null;
         }
     }
 
     /**
-     * What ffmpeg reads ({@code pipe:0} for a websocket), with its input options added to {@code options}. The host
-     * is resolved here first, so that an unknown host is named as such whatever the decoder.
+     * What ffmpeg reads, with its input options added to {@code options}. ffmpeg never sees a host name nor a
+     * credential it does not need: HLS and websockets come in on {@code pipe:0} (livecap fetches them, checking every
+     * address); RTMP and SRT get the already checked {@code address} (so DNS cannot answer differently for ffmpeg),
+     * and TLS the name for SNI and the certificate check ({@code -verifyhost}). {@code -protocol_whitelist} lets
+     * ffmpeg open only what this input needs.
      */
-    private String ffmpegInput(List<String> options) throws UnknownHostException {
-        URI target = source.target();
-        String host = target.getHost();
-        InetAddress address = host == null ? null : InetAddress.getByName(host);
-        if (source.kind() == PullSource.Kind.WEBSOCKET) {
-            options.addAll(List.of("-f", source.wsFormat()));
+    private String ffmpegInput(List<String> options, InetAddress address, RtmpRelay relay) {
+        if (source.kind() == PullSource.Kind.WEBSOCKET || source.kind() == PullSource.Kind.HLS) {
+            options.addAll(List.of("-protocol_whitelist", "pipe", "-f",
+                    source.kind() == PullSource.Kind.HLS ? "mpegts" : source.wsFormat()));
             return "pipe:0";
         }
-        String scheme = target.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (source.kind() == PullSource.Kind.HLS) {
-            options.addAll(List.of("-live_start_index", "-1")); // the default, -3, starts 6 s behind
+        if (relay != null) { // RTMP(S): plain RTMP to the relay on loopback, which does TLS and puts the key in
+            options.addAll(List.of("-protocol_whitelist", "rtmp,tcp", "-rw_timeout", RW_TIMEOUT_US));
+            return relay.localUrl();
         }
-        if (source.kind() != PullSource.Kind.SRT) { // SRT has its own peer-idle timeout
-            options.addAll(List.of("-rw_timeout", RW_TIMEOUT_US));
-        }
-        if (scheme.equals("https") || scheme.equals("rtmps")) {
-            options.addAll(List.of("-tls_verify", settings.tlsVerify() ? "1" : "0"));
-            if (settings.tlsVerify() && settings.tlsCaFile() != null) {
-                options.addAll(List.of("-ca_file", settings.tlsCaFile().toString()));
-            }
-        }
-        if (address == null || Ffmpeg.resolvesHostNames() || isAddress(host)) {
-            return target.toString();
-        }
-        // the bundled static ffmpeg crashes resolving names: give it the address, and HTTP servers the name
-        if (scheme.equals("http")) {
-            options.addAll(List.of("-headers", "Host: " + host + (target.getPort() > 0 ? ":" + target.getPort() : "")
-                    + "\r\n"));
-        }
+        URI target = source.target();
+        options.addAll(List.of("-protocol_whitelist", "srt,udp"));
         String literal = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]"
                 : address.getHostAddress();
-        return target.getScheme() + "://" + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
-                + literal + (target.getPort() > 0 ? ":" + target.getPort() : "")
+        return target.getScheme() + "://" + literal + (target.getPort() > 0 ? ":" + target.getPort() : "")
                 + (target.getRawPath() == null ? "" : target.getRawPath())
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
     }
 
-    private static boolean isAddress(String host) {
-        return host != null && (host.matches("[0-9.]+") || host.contains(":") || host.startsWith("["));
+    /** The port a URL connects to (its default by scheme when it names none). */
+    static int port(URI url) {
+        if (url.getPort() > 0) {
+            return url.getPort();
+        }
+        return switch (url.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+            case "https", "wss" -> 443;
+            case "http", "ws" -> 80;
+            case "rtmps" -> 443;
+            case "rtmp" -> 1935;
+            default -> 0;
+        };
     }
 
     private void deliver(DecoderProcess.Frame frame, boolean afterReconnect) {

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Why one pull attempt ended, and whether trying again can help. Permanent: the name does not resolve, the server
- * says 404 / 401 / 403 (HTTP, or a websocket handshake refused with one), or TLS fails (certificate, host name).
+ * says 404 / 401 / 403 (HTTP, or a websocket handshake refused with one), TLS fails (certificate, host name), the
+ * address is refused ({@link PullNetworks}) or the playlist is of a kind livecap does not read.
  * Everything else (refused, reset, timed out, a 5xx, the source ending) is worth retrying.
  */
 record PullError(String message, boolean permanent) {
@@ -15,7 +16,7 @@ record PullError(String message, boolean permanent) {
             "404 not found", "401 unauthorized", "403 forbidden", "server returned 4",
             "status code received: 404", "status code received: 401", "status code received: 403",
             "certificate", "tls handshake", "pkix path", "handshake_failure", "no subject alternative",
-            "cannot pull https", "cannot pull rtmps");
+            "cannot pull https", "cannot pull rtmps", PullNetworks.SETTING, "is not supported");
 
     /** Classifies {@code message} (ffmpeg's last line, a Java exception's message) by what it says. */
     static PullError of(String message) {

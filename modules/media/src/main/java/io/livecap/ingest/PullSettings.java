@@ -13,14 +13,23 @@ import java.time.Duration;
  *                              {@code failed}; zero = never
  * @param tlsVerify             check the certificate (chain and host name) of https, wss and rtmps sources
  * @param tlsCaFile             a PEM file of CAs to trust instead of the system's (tests, labs), or null
+ * @param networks              the addresses pulls may connect to ({@code ingest.allowed_networks})
  */
 public record PullSettings(Backoff backoff, int failAfterAttempts, Duration failWithoutAudioAfter,
-                           boolean tlsVerify, Path tlsCaFile) {
+                           boolean tlsVerify, Path tlsCaFile, PullNetworks networks) {
 
+    /** Production's: public addresses only. */
     public static final PullSettings DEFAULT = new PullSettings(Backoff.DEFAULT, 5, Duration.ofMinutes(15), true,
             null);
 
+    /** Public addresses only. */
+    public PullSettings(Backoff backoff, int failAfterAttempts, Duration failWithoutAudioAfter, boolean tlsVerify,
+                        Path tlsCaFile) {
+        this(backoff, failAfterAttempts, failWithoutAudioAfter, tlsVerify, tlsCaFile, PullNetworks.PUBLIC_ONLY);
+    }
+
     public PullSettings {
+        networks = networks == null ? PullNetworks.PUBLIC_ONLY : networks;
         if (failAfterAttempts < 1) {
             throw new IllegalArgumentException("pull_fail_after_attempts must be at least 1, not " + failAfterAttempts);
         }
@@ -33,6 +42,10 @@ public record PullSettings(Backoff backoff, int failAfterAttempts, Duration fail
     }
 
     public PullSettings withBackoff(Backoff other) {
-        return new PullSettings(other, failAfterAttempts, failWithoutAudioAfter, tlsVerify, tlsCaFile);
+        return new PullSettings(other, failAfterAttempts, failWithoutAudioAfter, tlsVerify, tlsCaFile, networks);
+    }
+
+    public PullSettings withNetworks(PullNetworks other) {
+        return new PullSettings(backoff, failAfterAttempts, failWithoutAudioAfter, tlsVerify, tlsCaFile, other);
     }
 }

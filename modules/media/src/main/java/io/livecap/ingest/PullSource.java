@@ -3,6 +3,8 @@ package io.livecap.ingest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,22 +22,35 @@ public record PullSource(URI url, String key, MediaKeyPlacement keyPlacement, St
     /** What livecap reads, by URL scheme. */
     public enum Kind { RTMP, SRT, HLS, WEBSOCKET }
 
+    /** The scheme allow-list: everything else (file, data, concat, subfile, ...) is refused before anything opens. */
+    public static final List<String> SCHEMES = List.of("rtmp", "rtmps", "srt", "http", "https", "ws", "wss");
     private static final Set<String> WS_FORMATS = Set.of("mpegts", "flv");
 
     public PullSource {
         if (url.getScheme() == null) {
-            throw new IllegalArgumentException("pull URL has no scheme: " + url);
+            throw new IllegalArgumentException("pull URL has no scheme: " + RedactedUrl.of(url)
+                    + " (the schemes a pull may use are " + SCHEMES + ")");
+        }
+        kindOf(url.getScheme()); // the scheme allow-list, before anything else is looked at
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException("pull URL has no host: " + RedactedUrl.of(url));
         }
         key = key == null ? "" : key;
         if (!WS_FORMATS.contains(wsFormat)) {
             throw new IllegalArgumentException("websocket media must be one of " + WS_FORMATS + ", not " + wsFormat);
         }
-        kindOf(url.getScheme()); // rejects schemes we cannot pull
     }
 
     /** A source with the default key placement for its scheme; websockets carry MPEG-TS. */
     public static PullSource of(String url, String key) {
-        URI uri = URI.create(url.strip());
+        URI uri;
+        try {
+            uri = URI.create(url.strip());
+        } catch (IllegalArgumentException e) { // its message quotes the URL, secrets and all: say only why
+            String why = e.getCause() instanceof java.net.URISyntaxException syntax
+                    ? syntax.getReason() + " at index " + syntax.getIndex() : "cannot be parsed";
+            throw new IllegalArgumentException("not a valid URL: " + why);
+        }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         return new PullSource(uri, key, MediaKeyPlacement.defaultFor(scheme), "mpegts");
     }
@@ -62,12 +77,22 @@ public record PullSource(URI url, String key, MediaKeyPlacement keyPlacement, St
         return carriesFlv() ? 32 : 33;
     }
 
-    /** {@code text} with the key blanked out (ffmpeg's messages repeat the URL). */
+    /**
+     * {@code text} with every URL's userinfo and query values, the key and the URL's own secrets blanked out
+     * ({@link RedactedUrl}): ffmpeg's and servers' messages repeat the URL and the key.
+     */
     public String redact(String text) {
-        if (key.isEmpty()) {
-            return text;
+        return RedactedUrl.scrub(text, secrets());
+    }
+
+    /** What must never be shown: the key, the URL's userinfo and query values. */
+    List<String> secrets() {
+        List<String> secrets = new ArrayList<>(RedactedUrl.secretsOf(url));
+        if (!key.isEmpty()) {
+            secrets.add(key);
+            secrets.add(URLEncoder.encode(key, StandardCharsets.UTF_8));
         }
-        return text.replace(key, "***").replace(URLEncoder.encode(key, StandardCharsets.UTF_8), "***");
+        return secrets;
     }
 
     /** The URL to connect to, key included: never log it. */
@@ -95,7 +120,7 @@ public record PullSource(URI url, String key, MediaKeyPlacement keyPlacement, St
             case "http", "https" -> Kind.HLS;
             case "ws", "wss" -> Kind.WEBSOCKET;
             default -> throw new IllegalArgumentException("cannot pull " + scheme
-                    + "://: use rtmp, rtmps, srt, http(s) (HLS) or ws(s)");
+                    + "://: the schemes a pull may use are " + SCHEMES);
         };
     }
 }

@@ -26,7 +26,12 @@ final class WebSocketMediaReader extends WebSocketClient {
     private volatile String closeReason = "open";
     private volatile String error = "";
 
-    /** {@code tls} checks a wss server's certificate and host name as ffmpeg does for https and rtmps. */
+    /**
+     * {@code tls} checks a wss server's certificate and host name as livecap does for https and rtmps. The host was
+     * checked ({@link PullNetworks}) just before; the client library resolves it again, which the JVM answers from
+     * its cache (pinning the checked address with the library's DnsResolver made failed TLS handshakes hang until
+     * the pull's watchdog fired, so it is not done yet).
+     */
     WebSocketMediaReader(PullSource source, OutputStream sink, SSLContext tls) {
         super(source.target(), source.headers());
         this.source = source;

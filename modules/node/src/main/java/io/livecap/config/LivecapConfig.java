@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.livecap.audio.ChannelStrategy;
 
+import io.livecap.ingest.PullNetworks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,7 +66,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     }
 
     public record Ingest(int maxChunkBytes, int pullRetryFirstMs, int pullRetryMaxMs, int pullFailAfterAttempts,
-                         int pullFailWithoutAudioSeconds, boolean tlsVerify, String tlsCaFile) {
+                         int pullFailWithoutAudioSeconds, boolean tlsVerify, String tlsCaFile,
+                         String allowedNetworks) {
     }
 
     /** What clients can hold: connection caps, timeouts, write-buffer watermarks (0 caps = none). */
@@ -236,6 +238,11 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");
+        }
+        try {
+            PullNetworks.parse(ingest.allowedNetworks);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
     }
 

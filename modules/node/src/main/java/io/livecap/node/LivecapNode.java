@@ -15,6 +15,7 @@ import io.livecap.config.LivecapConfig;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.Backoff;
 import io.livecap.ingest.Ffmpeg;
+import io.livecap.ingest.PullNetworks;
 import io.livecap.ingest.PullSettings;
 import io.livecap.session.Sessions;
 import io.livecap.delivery.PushSettings;
@@ -189,7 +190,8 @@ public final class LivecapNode implements AutoCloseable {
         return new PullSettings(new Backoff(Duration.ofMillis(ingest.pullRetryFirstMs()),
                 Duration.ofMillis(ingest.pullRetryMaxMs())), ingest.pullFailAfterAttempts(),
                 Duration.ofSeconds(ingest.pullFailWithoutAudioSeconds()), ingest.tlsVerify(),
-                ingest.tlsCaFile() == null || ingest.tlsCaFile().isBlank() ? null : Path.of(ingest.tlsCaFile()));
+                ingest.tlsCaFile() == null || ingest.tlsCaFile().isBlank() ? null : Path.of(ingest.tlsCaFile()),
+                PullNetworks.parse(ingest.allowedNetworks()));
     }
 
     private static Lifecycle startLifecycle(LivecapConfig.Reach reach, JdbcDeliveryCheckpoints checkpoints,

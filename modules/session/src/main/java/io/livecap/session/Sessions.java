@@ -198,7 +198,7 @@ public final class Sessions {
     /** As above; {@code states} hears every change of the pull's state (a REACH task's audit trail). */
     public PullStream openPull(String streamId, PullSource source, String language, ChannelStrategy strategy,
                                List<String> vocabulary, UnaryOperator<Caption> finishing, PullStateListener states) {
-        String refusal = PullDecoder.refusal(source);
+        String refusal = PullDecoder.refusal(source, pullSettings);
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
         }
