@@ -75,9 +75,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private final ServerContext context;
+    private final ConsoleRoutes console;
 
-    HttpRouter(ServerContext context) {
+    HttpRouter(ServerContext context, ConsoleRoutes console) {
         this.context = context;
+        this.console = console;
     }
 
     @Override
@@ -89,6 +91,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         Verdict verdict = context.access().check(request, uri); // the one place credentials are checked
+        if (ConsoleRoutes.owns(path)) {
+            console.serve(ctx, request, uri, verdict); // it answers a refusal itself: a browser gets the login
+            return;
+        }
         if (!verdict.allowed()) {
             respond(ctx, request, Reply.json(HttpResponseStatus.valueOf(verdict.status()),
                     Map.of("error", verdict.reason(), "code", verdict.code())));
