@@ -78,8 +78,14 @@ final class Browser implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Boolean.TRUE.equals(condition.get())) {
             if (System.nanoTime() > deadline) {
+                try {
+                    screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+                } catch (Exception e) {
+                    // the assertion below says what went wrong; a missing screenshot is no news
+                }
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + "; the page shows: " + driver.findElement(By.tagName("body")).getText());
+                        + "; the page shows: " + driver.findElement(By.tagName("body")).getText() + "; errors: "
+                        + driver.executeScript("return window.consoleErrors || []"));
             }
             Thread.sleep(50); // polling what the page shows, with a deadline
         }

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  */
 final class ConsoleRoutes {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
+
     private static final String FILES = "/io/livecap/console/";
     private static final Pattern FILE_NAME = Pattern.compile("^/console/([a-z0-9-]+\\.(html|js|css|svg))$");
     /** The stream page's meters want two updates a second at least; lists change more slowly. */
@@ -137,7 +139,14 @@ final class ConsoleRoutes {
             if (!ctx.channel().isWritable()) {
                 return; // a browser that does not keep up skips snapshots rather than queueing them
             }
-            String data = "event: snapshot\ndata: " + Json.write(snapshot.get()) + "\n\n";
+            String data;
+            try {
+                data = "event: snapshot\ndata: " + Json.write(snapshot.get()) + "\n\n";
+            } catch (RuntimeException e) {
+                // a failing view must not end the schedule (an exception would cancel it for good)
+                log.warn("console: building the {} view failed", view, e);
+                return;
+            }
             ByteBuf bytes = Unpooled.copiedBuffer(data, StandardCharsets.UTF_8);
             ctx.writeAndFlush(new DefaultHttpContent(bytes));
         }, 0, every, TimeUnit.MILLISECONDS);

@@ -4,6 +4,8 @@
 
 const $ = (id) => document.getElementById(id);
 let source = null;
+const updateCost = { count: 0, totalMs: 0, maxMs: 0 };
+window.updateCost = updateCost;
 
 function text(el, value) {
   const s = value === null || value === undefined ? '' : String(value);
@@ -22,8 +24,14 @@ function listen(query, onSnapshot) {
   if (source) source.close();
   source = new EventSource('/v1/console/events?' + query);
   source.addEventListener('snapshot', (e) => {
+    const began = performance.now();
     text($('link'), 'live');
     onSnapshot(JSON.parse(e.data));
+    // what applying one snapshot costs the page (parse and DOM updates; layout comes after): kept for measuring
+    const took = performance.now() - began;
+    updateCost.count++;
+    updateCost.totalMs += took;
+    updateCost.maxMs = Math.max(updateCost.maxMs, took);
   });
   source.onerror = () => {
     text($('link'), 'reconnecting');
@@ -328,16 +336,18 @@ function showTasks(snapshot) {
       + (t.caption_asset_id ? ' · asset ' + t.caption_asset_id + ', accuracy ' + t.accuracy + '%' : '')
       + (t.error ? ' · error: ' + t.error : ''));
     text(q('t-alerts'), (t.alerts || []).length ? 'alerts: ' + t.alerts.join(', ') : '');
+    // the trail only grows: new steps are appended; a step's time may arrive a snapshot after the step itself
     const timeline = q('timeline');
-    if (timeline.children.length !== t.timeline.length) {
-      for (const step of t.timeline.slice(timeline.children.length)) {
-        const li = document.createElement('li');
+    t.timeline.forEach((step, i) => {
+      let li = timeline.children[i];
+      if (!li) {
+        li = document.createElement('li');
         li.className = step.state ? 'state state-' + step.state : 'step';
-        li.textContent = step.kind + (step.seen_at ? ' ' + step.seen_at.substring(11, 19) : '');
         li.title = step.detail;
         timeline.appendChild(li);
       }
-    }
+      text(li, step.kind + (step.seen_at ? ' ' + step.seen_at.substring(11, 19) : ''));
+    });
   }
   $('no-tasks').hidden = taskCards.size > 0;
 }
@@ -363,3 +373,7 @@ function route() {
 
 window.addEventListener('hashchange', route);
 route();
+
+// kept for the browser tests' failure messages (and a curious operator's devtools)
+window.consoleErrors = [];
+window.addEventListener('error', (e) => window.consoleErrors.push(String(e.message)));
