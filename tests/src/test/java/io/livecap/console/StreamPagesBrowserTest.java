@@ -146,6 +146,11 @@ class StreamPagesBrowserTest {
         assertTrue(checked.size() >= 3, "three finals checked: " + checked);
         assertTrue(browser.text("viewer").length() > 0, "the viewer pane shows the roll-up");
         browser.screenshot("stream");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("livecap_caption_latency_seconds_bucket{final=\"true\""),
+                "the latency histogram is exported");
+        assertTrue(metrics.contains("livecap_caption_latency_seconds_count{final=\"false\"}"), "partials too");
         feeding[0].get(90, TimeUnit.SECONDS);
     }
 

@@ -76,6 +76,13 @@ final class ConsoleWatch implements AutoCloseable {
                 watch.observe(sessions.pull(s.streamId()).map(p -> p.status().state().wireName()).orElse(null),
                         ((List<?>) timing.get("gaps")).size(), ((List<?>) timing.get("discontinuities")).size());
             }
+            // a feed is let go as soon as its stream ends (the hub drops unheld feeds); the watch's memory stays
+            for (String id : List.copyOf(feeds.keySet())) {
+                StreamWatch watch = watches.get(id);
+                if (watch == null || (watch.endedAt() != null && sessions.get(id).isEmpty())) {
+                    release(id, watch);
+                }
+            }
             Instant cutoff = Instant.now().minus(KEPT_ENDED);
             watches.entrySet().removeIf(e -> {
                 Instant ended = e.getValue().endedAt();
@@ -93,13 +100,19 @@ final class ConsoleWatch implements AutoCloseable {
     private void attach(String id, StreamWatch watch) {
         CaptionFeed feed = feeds.computeIfAbsent(id, k -> sessions.hub().feed(k));
         feed.unsubscribe(watch);
-        feed.subscribe(watch, -1);
+        feed.observe(watch);
     }
 
     private void detach(String id, StreamWatch watch) {
+        release(id, watch);
+    }
+
+    private void release(String id, StreamWatch watch) {
         CaptionFeed feed = feeds.remove(id);
         if (feed != null) {
-            feed.unsubscribe(watch);
+            if (watch != null) {
+                feed.unsubscribe(watch);
+            }
             sessions.hub().release(feed);
         }
     }

@@ -5,6 +5,10 @@ import io.livecap.captions.Caption;
 import io.livecap.delivery.CaptionSubscriber;
 import io.livecap.session.StreamSession;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the console remembers of one stream: its latest finals and partial, the latency of each final from the
@@ -22,6 +27,9 @@ final class StreamWatch implements CaptionSubscriber {
     static final int KEPT_FINALS = 50;
     static final int KEPT_LATENCIES = 200;
     static final int KEPT_EVENTS = 100;
+    /** {@code livecap_caption_latency_seconds{final}}: from a caption's last audio arriving to the caption sent. */
+    private static final Timer FINAL_LATENCY = latency(true);
+    private static final Timer PARTIAL_LATENCY = latency(false);
 
     /** A final as the console shows it, with when livecap sent it. */
     record Sent(Caption caption, long sentEpochMs, long latencyMs) {
@@ -57,13 +65,14 @@ final class StreamWatch implements CaptionSubscriber {
 
     @Override
     public synchronized void onCaption(Caption caption) {
+        long now = System.currentTimeMillis();
+        // the last audio of this caption arrived at start_epoch + its length; the caption went out now
+        long latency = Math.max(0, now - (caption.startEpoch() + caption.endMs() - caption.startMs()));
+        (caption.isFinal() ? FINAL_LATENCY : PARTIAL_LATENCY).record(latency, TimeUnit.MILLISECONDS);
         if (!caption.isFinal()) {
             partial = caption;
             return;
         }
-        long now = System.currentTimeMillis();
-        // the last audio of this caption arrived at start_epoch + its length; the caption went out now
-        long latency = Math.max(0, now - (caption.startEpoch() + caption.endMs() - caption.startMs()));
         finals.addLast(new Sent(caption, now, latency));
         if (finals.size() > KEPT_FINALS) {
             finals.removeFirst();
@@ -164,6 +173,13 @@ final class StreamWatch implements CaptionSubscriber {
     private static Double confidence(Caption c) {
         double[] values = c.words().stream().mapToDouble(w -> w.confidence()).toArray();
         return values.length == 0 ? null : Math.round(Arrays.stream(values).average().orElse(0) * 1000) / 1000.0;
+    }
+
+    private static Timer latency(boolean isFinal) {
+        return Timer.builder("livecap.caption.latency").tag("final", String.valueOf(isFinal))
+                .description("from the arrival of a caption's last audio to the caption going out")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(50))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(Metrics.globalRegistry);
     }
 
     private static Long percentile(long[] sorted, int p) {
