@@ -23,6 +23,8 @@ public final class CaptionFeed implements CaptionSink {
     private final String streamId;
     private final CaptionStore store;
     private final List<CaptionSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    /** Subscribers of the node itself (the operator console): they take no client's place under a cap. */
+    private final List<CaptionSubscriber> observers = new CopyOnWriteArrayList<>();
     private long lastSeq;
     private boolean live;
     private String endReason = "not started";
@@ -92,7 +94,7 @@ public final class CaptionFeed implements CaptionSink {
      * then nothing is sent and false returned.
      */
     public synchronized boolean subscribe(CaptionSubscriber subscriber, long fromSeq, int max) {
-        if (max > 0 && subscribers.size() >= max) {
+        if (max > 0 && subscribers.size() - observers.size() >= max) {
             return false;
         }
         if (fromSeq >= 0) {
@@ -135,6 +137,13 @@ public final class CaptionFeed implements CaptionSink {
 
     public void unsubscribe(CaptionSubscriber subscriber) {
         subscribers.remove(subscriber);
+        observers.remove(subscriber);
+    }
+
+    /** As {@code subscribe(observer, -1)}, for the node's own use: not counted against the subscriber cap. */
+    public synchronized void observe(CaptionSubscriber observer) {
+        observers.add(observer);
+        subscribers.add(observer);
     }
 
     void hold() {

@@ -65,4 +65,9 @@ public final class KalturaUplink implements CaptionUplink {
     public boolean isOpen(LiveTask task) {
         return pushers.containsKey(task.key());
     }
+
+    /** The running push of a task's captions to its captionUrl (the console shows its destination and progress). */
+    public java.util.Optional<KalturaCaptionPusher> pusher(TaskKey key) {
+        return java.util.Optional.ofNullable(pushers.get(key));
+    }
 }

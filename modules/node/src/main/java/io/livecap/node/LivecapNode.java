@@ -130,8 +130,11 @@ public final class LivecapNode implements AutoCloseable {
         server.useStoredCaptions(stored, id -> tasks.active().stream().anyMatch(t -> t.streamId().equals(id)));
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
         RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
-        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
+        KalturaUplink uplink = config.reach().enabled()
+                ? new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()) : null;
+        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), uplink, store, hub,
                 sessions, tasks) : null;
+        server.showTasks(new ReachTaskBoard(tasks, uplink, sessions, store));
         return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address, authenticator,
                 firstAdminKey, retention);
     }
@@ -194,7 +197,7 @@ public final class LivecapNode implements AutoCloseable {
                 PullNetworks.parse(ingest.allowedNetworks()));
     }
 
-    private static Lifecycle startLifecycle(LivecapConfig.Reach reach, JdbcDeliveryCheckpoints checkpoints,
+    private static Lifecycle startLifecycle(LivecapConfig.Reach reach, KalturaUplink uplink,
                                             JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
                                             LiveTaskRepository tasks) {
         Map<String, ReachClient> clients = new LinkedHashMap<>();
@@ -207,7 +210,7 @@ public final class LivecapNode implements AutoCloseable {
         LiveTaskStateMachine machine = new LiveTaskStateMachine(Duration.ofSeconds(reach.keepAliveSeconds()),
                 Duration.ofSeconds(reach.deliveryGraceSeconds()));
         LiveTaskRunner runner = new LiveTaskRunner(clients, tasks, sessions, hub,
-                new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()),
+                uplink,
                 new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
                 Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);

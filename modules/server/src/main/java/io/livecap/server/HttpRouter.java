@@ -76,10 +76,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ServerContext context;
     private final StoredCaptionsApi stored; // null: no store to list or delete from
+    private final ConsoleRoutes console;
 
-    HttpRouter(ServerContext context, StoredCaptionsApi stored) {
+    HttpRouter(ServerContext context, StoredCaptionsApi stored, ConsoleRoutes console) {
         this.context = context;
         this.stored = stored;
+        this.console = console;
     }
 
     @Override
@@ -91,6 +93,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         Verdict verdict = context.access().check(request, uri); // the one place credentials are checked
+        if (ConsoleRoutes.owns(path)) {
+            console.serve(ctx, request, uri, verdict); // it answers a refusal itself: a browser gets the login
+            return;
+        }
         if (!verdict.allowed()) {
             respond(ctx, request, Reply.json(HttpResponseStatus.valueOf(verdict.status()),
                     Map.of("error", verdict.reason(), "code", verdict.code())));

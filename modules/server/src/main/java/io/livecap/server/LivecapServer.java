@@ -43,6 +43,7 @@ public final class LivecapServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelType;
     private final PrometheusMeterRegistry metrics;
     private final ServerLimits limits;
+    private final ConsoleWatch console;
     private Channel channel;
     /** null: plain HTTP and websockets only */
     private ServerTls tls;
@@ -65,10 +66,17 @@ public final class LivecapServer implements AutoCloseable {
         this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
                 version == null ? "dev" : version, metrics, limits,
                 new ServerAccess(authenticator, protectMetrics));
+        this.console = new ConsoleWatch(sessions);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(0, io);
+    }
+
+    /** What the console and {@code GET /v1/tasks} show of REACH tasks (none by default). */
+    public LivecapServer showTasks(TaskBoard board) {
+        console.showTasks(board);
+        return this;
     }
 
     /** Serves TLS on the same port (call before {@link #start}). */
@@ -115,7 +123,8 @@ public final class LivecapServer implements AutoCloseable {
                                         .setMaxInitialLineLength(HttpRouter.MAX_REQUEST_LINE)
                                         .setMaxHeaderSize(HttpRouter.MAX_HEADERS)))
                                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                                .addLast("router", new HttpRouter(context, stored));
+                                .addLast("router", new HttpRouter(context, stored,
+                                        new ConsoleRoutes(console, context.access().logins())));
                     }
                 })
                 .bind(host, port).sync().channel();
@@ -136,6 +145,7 @@ public final class LivecapServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            console.close();
             Metrics.removeRegistry(metrics);
             boss.shutdownGracefully();
             workers.shutdownGracefully();

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *   ws /v1/vosk                               ingest key
  *   /v1/streams, /v1/streams/{id}/...         operator (list, health, timing, pulls, channel strategy)
  *   /v1/tokens, /v1/tokens/{id}               operator for stream tokens, admin for keys (TokenApi decides)
+ *   /, /v1/console/events, /v1/tasks          operator (the console; without a credential / sends to the login)
+ *   /console/...                              open (the console's files and its login form)
  *   anything else                             any valid credential (then 404)
  * </pre>
  * Admin passes everywhere.
@@ -50,10 +52,12 @@ final class ServerAccess {
     private final Authenticator authenticator;
     private final boolean protectMetrics;
     private final Map<String, Set<Channel>> socketsByGrant = new ConcurrentHashMap<>();
+    private final ConsoleLogins logins;
 
     ServerAccess(Authenticator authenticator, boolean protectMetrics) {
         this.authenticator = authenticator;
         this.protectMetrics = protectMetrics;
+        this.logins = new ConsoleLogins(authenticator);
         authenticator.onRevoke(this::closeSocketsOf);
     }
 
@@ -61,10 +65,14 @@ final class ServerAccess {
         return authenticator;
     }
 
+    ConsoleLogins logins() {
+        return logins;
+    }
+
     /** The verdict on one request; {@code grant()} is who asked (null for an open path or with auth off). */
     Verdict check(FullHttpRequest request, QueryStringDecoder uri) {
         String path = uri.path();
-        if (path.equals("/healthz") || (path.equals("/metrics") && !protectMetrics)) {
+        if (path.equals("/healthz") || (path.equals("/metrics") && !protectMetrics) || path.startsWith("/console/")) {
             return Verdict.allow(null);
         }
         Matcher socket = SOCKET.matcher(path);
@@ -78,7 +86,8 @@ final class ServerAccess {
         } else if (path.equals("/v1/vosk")) {
             needed = Role.INGEST;
         } else if (path.equals("/metrics") || path.equals("/v1/captions") || path.equals("/v1/streams")
-                || path.startsWith("/v1/streams/")) {
+                || path.startsWith("/v1/streams/") || path.equals("/") || path.startsWith("/v1/console/")
+                || path.equals("/v1/tasks")) {
             needed = Role.OPERATOR;
         } else {
             needed = null; // /v1/tokens refines by what is asked; unknown paths need only a valid credential
@@ -115,13 +124,19 @@ final class ServerAccess {
         }
     }
 
-    /** {@code Authorization: Bearer <secret>}, else {@code ?token=<secret>} (for clients that cannot set headers). */
-    private static String secret(FullHttpRequest request, QueryStringDecoder uri) {
+    /**
+     * {@code Authorization: Bearer <secret>}, else {@code ?token=<secret>} (for clients that cannot set headers),
+     * else the key behind a console login's cookie.
+     */
+    private String secret(FullHttpRequest request, QueryStringDecoder uri) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return header.substring(BEARER.length()).trim();
         }
         List<String> token = uri.parameters().get("token");
-        return token == null || token.isEmpty() ? null : token.get(0);
+        if (token != null && !token.isEmpty()) {
+            return token.get(0);
+        }
+        return logins.secret(ConsoleLogins.sessionId(request.headers().get(HttpHeaderNames.COOKIE))).orElse(null);
     }
 }
