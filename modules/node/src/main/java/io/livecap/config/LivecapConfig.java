@@ -25,7 +25,7 @@ import java.util.Map;
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
-                            Limits limits, Store store, Reach reach, Auth auth) {
+                            Limits limits, Store store, Reach reach, Auth auth, Cluster cluster) {
 
     /**
      * @param tlsCertFile a PEM certificate chain (the server's first), "" = no TLS
@@ -75,7 +75,36 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
                          int warningIntervalMs) {
     }
 
-    public record Store(String url) {
+    /**
+     * @param url            jdbc:h2:... (embedded, one node) or jdbc:postgresql://host/db (shared by a cluster)
+     * @param user           "" = the URL's own
+     * @param password       "" = the URL's own; never logged (prefer LIVECAP_STORE_PASSWORD)
+     * @param maxConnections the connection pool's size
+     */
+    public record Store(String url, String user, String password, int maxConnections) {
+
+        public Store {
+            user = user == null ? "" : user;
+            password = password == null ? "" : password;
+        }
+
+        @Override
+        public String toString() {
+            return "Store[" + url.replaceAll("(?i)(password=)[^;&]*", "$1***") + " user " + user
+                    + (password.isEmpty() ? "" : " password ***") + " pool " + maxConnections + "]";
+        }
+    }
+
+    /**
+     * @param nodeId            this node's name in leases, logs and /v1/cluster; "" = generated at each start
+     * @param leaseTtlSeconds   a lease not renewed for this long may be taken by another node
+     * @param heartbeatMs       how often leases are renewed and the node's heartbeat written
+     */
+    public record Cluster(String nodeId, int leaseTtlSeconds, int heartbeatMs) {
+
+        public Cluster {
+            nodeId = nodeId == null ? "" : nodeId;
+        }
     }
 
     /**
@@ -159,7 +188,8 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url), reach, auth);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url, store.user(), store.password(), store.maxConnections()),
+                reach, auth, cluster);
     }
 
     /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
@@ -168,12 +198,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         all.add(endpoint);
         return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, new Reach(all, reach.appVersion(),
                 reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
-                reach.assetReadySeconds()), auth);
+                reach.assetReadySeconds()), auth, cluster);
     }
 
     /** The same configuration with other credential settings (the demo, the benchmark, tests). */
     public LivecapConfig withAuth(Auth other) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other, cluster);
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
@@ -223,6 +253,18 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
             throw new ConfigException("limits: caps must be >= 0, start_timeout_seconds >= 1, idle_timeout_seconds"
                     + " >= 0, write_buffer_low_bytes >= 1024 and <= write_buffer_high_bytes, vosk_max_queued_ms"
                     + " >= 100: " + limits);
+        }
+        if (store.maxConnections() < 2) {
+            throw new ConfigException("store.max_connections must be >= 2, got " + store.maxConnections());
+        }
+        if (cluster.leaseTtlSeconds() < 2 || cluster.heartbeatMs() < 100
+                || cluster.heartbeatMs() * 2L > cluster.leaseTtlSeconds() * 1000L) {
+            throw new ConfigException("cluster: lease_ttl_seconds must be >= 2 and heartbeat_ms >= 100 and at most"
+                    + " half the TTL (a lease must survive one missed heartbeat): " + cluster);
+        }
+        if (!cluster.nodeId().matches("[A-Za-z0-9._-]{0,64}")) {
+            throw new ConfigException("cluster.node_id: letters, digits, '.', '_' and '-', at most 64: "
+                    + cluster.nodeId());
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");

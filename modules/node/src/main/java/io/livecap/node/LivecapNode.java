@@ -91,7 +91,9 @@ public final class LivecapNode implements AutoCloseable {
         // added before anything counts, so /metrics sees every meter from the start
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
-        Database database = Database.open(config.store().url());
+        LivecapConfig.Store storeConfig = config.store();
+        Database database = Database.open(storeConfig.url(), storeConfig.user(), storeConfig.password(),
+                storeConfig.maxConnections());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
         CaptionHub hub = new CaptionHub(store);
