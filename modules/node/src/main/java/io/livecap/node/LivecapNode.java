@@ -38,6 +38,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.livecap.store.JdbcDeliveryCheckpoints;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.store.JdbcCaptionStore;
+import io.livecap.store.JdbcLeases;
+import io.livecap.session.Leases;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -56,6 +58,7 @@ public final class LivecapNode implements AutoCloseable {
 
     private final SpeechEngine engine;
     private final Database database;
+    private final JdbcLeases leases;
     private final Lifecycle lifecycle; // null when no REACH endpoint is configured
     private final LiveTaskRepository tasks;
     private final Sessions sessions;
@@ -64,9 +67,10 @@ public final class LivecapNode implements AutoCloseable {
     private final Authenticator authenticator;
     private final String firstAdminKey; // only when this start created it
 
-    private LivecapNode(SpeechEngine engine, Database database, Lifecycle lifecycle, LiveTaskRepository tasks,
-                        Sessions sessions, LivecapServer server, InetSocketAddress address,
+    private LivecapNode(SpeechEngine engine, Database database, JdbcLeases leases, Lifecycle lifecycle,
+                        LiveTaskRepository tasks, Sessions sessions, LivecapServer server, InetSocketAddress address,
                         Authenticator authenticator, String firstAdminKey) {
+        this.leases = leases;
         this.authenticator = authenticator;
         this.firstAdminKey = firstAdminKey;
         this.engine = engine;
@@ -94,6 +98,15 @@ public final class LivecapNode implements AutoCloseable {
         LivecapConfig.Store storeConfig = config.store();
         Database database = Database.open(storeConfig.url(), storeConfig.user(), storeConfig.password(),
                 storeConfig.maxConnections());
+        String nodeId = nodeId(config.cluster());
+        // every log line names the node (config/logback.xml prints this property): a cluster's logs get mixed
+        System.setProperty("livecap.node", nodeId);
+        JdbcLeases leases = new JdbcLeases(database, nodeId, Duration.ofSeconds(config.cluster().leaseTtlSeconds()),
+                Duration.ofMillis(config.cluster().heartbeatMs()));
+        if (database.kind().embedded()) {
+            leases.forgetEarlierProcesses();
+        }
+        leases.start(config.server().host() + ":" + config.server().port());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
         CaptionHub hub = new CaptionHub(store);
@@ -103,6 +116,7 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
         Ffmpeg.choice(); // decided and logged at start-up, like the engine
         sessions.usePullSettings(pullSettings(config.ingest()));
+        sessions.useLeases(leases);
         Authenticator authenticator = new Authenticator(new JdbcCredentialStore(database), config.auth().enabled(),
                 Clock.systemUTC());
         String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());
@@ -115,10 +129,11 @@ public final class LivecapNode implements AutoCloseable {
             server.useTls(tls);
         }
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
+        leases.announce(config.server().host() + ":" + address.getPort());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), checkpoints, store, hub,
-                sessions, tasks) : null;
-        return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address, authenticator,
+                sessions, tasks, leases) : null;
+        return new LivecapNode(engine, database, leases, lifecycle, tasks, sessions, server, address, authenticator,
                 firstAdminKey);
     }
 
@@ -164,7 +179,7 @@ public final class LivecapNode implements AutoCloseable {
 
     private static Lifecycle startLifecycle(LivecapConfig.Reach reach, JdbcDeliveryCheckpoints checkpoints,
                                             JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
-                                            LiveTaskRepository tasks) {
+                                            LiveTaskRepository tasks, JdbcLeases leases) {
         Map<String, ReachClient> clients = new LinkedHashMap<>();
         for (LivecapConfig.ReachEndpoint e : reach.endpoints()) {
             ReachEndpoint endpoint = new ReachEndpoint(e.region(), URI.create(e.url()), e.partnerId(), e.vendor(),
@@ -178,7 +193,7 @@ public final class LivecapNode implements AutoCloseable {
                 new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()),
                 new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
-                Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);
+                Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock, leases);
         lifecycle.start();
         return lifecycle;
     }
@@ -216,7 +231,21 @@ public final class LivecapNode implements AutoCloseable {
             lifecycle.close();
         }
         server.close();
+        leases.close(); // after the streams ended: hands what is left back for another node to take at once
         database.close();
+    }
+
+    /** This node's leases: its name, and who holds what on the shared store. */
+    public Leases leases() {
+        return leases;
+    }
+
+    /** {@code cluster.node_id}, or a name made up for this start. */
+    private static String nodeId(LivecapConfig.Cluster cluster) {
+        if (!cluster.nodeId().isBlank()) {
+            return cluster.nodeId();
+        }
+        return "node-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** The REACH Live tasks this node knows (empty when REACH is off). */

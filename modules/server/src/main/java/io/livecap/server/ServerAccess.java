@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  *   ws /v1/captions/{id}                      captions-read key, or a read (captions-read) token for {id}
  *   ws /v1/vosk                               ingest key
  *   /v1/streams, /v1/streams/{id}/...         operator (list, health, timing, pulls, channel strategy)
+ *   /v1/cluster                               operator (nodes, heartbeats, leases)
  *   /v1/tokens, /v1/tokens/{id}               operator for stream tokens, admin for keys (TokenApi decides)
  *   anything else                             any valid credential (then 404)
  * </pre>
@@ -71,7 +72,8 @@ final class ServerAccess {
             stream = socket.group(2);
         } else if (path.equals("/v1/vosk")) {
             needed = Role.INGEST;
-        } else if (path.equals("/metrics") || path.equals("/v1/streams") || path.startsWith("/v1/streams/")) {
+        } else if (path.equals("/metrics") || path.equals("/v1/streams") || path.startsWith("/v1/streams/")
+                || path.equals("/v1/cluster")) {
             needed = Role.OPERATOR;
         } else {
             needed = null; // /v1/tokens refines by what is asked; unknown paths need only a valid credential
