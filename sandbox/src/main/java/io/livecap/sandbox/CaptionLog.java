@@ -23,11 +23,20 @@ final class CaptionLog {
     private final List<Message> messages = new ArrayList<>();
     private int malformed;
     private int connections;
+    /** Caption connections open now, and the most ever open at once (a vendor should hold one per task). */
+    private int open;
+    private int mostOpen;
     private int rejectedConnections;
     private boolean eos;
 
     synchronized void connected() {
         connections++;
+        open++;
+        mostOpen = Math.max(mostOpen, open);
+    }
+
+    synchronized void disconnected() {
+        open = Math.max(0, open - 1);
     }
 
     synchronized void rejected() {
@@ -112,6 +121,7 @@ final class CaptionLog {
         json.put("finals", finals.size());
         json.put("malformed", malformed);
         json.put("connections", connections);
+        json.put("mostConnectionsAtOnce", mostOpen);
         json.put("rejectedConnections", rejectedConnections);
         json.put("eos", eos);
         if (!messages.isEmpty()) {

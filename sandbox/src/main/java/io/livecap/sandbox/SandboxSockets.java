@@ -181,6 +181,9 @@ final class SandboxSockets extends WebSocketServer {
             if (sockets != null) {
                 sockets.remove(socket);
             }
+            if (attachment.event().task != null) {
+                attachment.event().task.captions.disconnected();
+            }
         }
     }
 

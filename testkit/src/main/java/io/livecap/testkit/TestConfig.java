@@ -43,6 +43,14 @@ public final class TestConfig {
         return LivecapConfig.load(null, Map.of(), settings);
     }
 
+    /** As {@link #local(Map)} with {@code storeUrl} as the store (e.g. {@link TestPostgres#freshUrl()}). */
+    public static LivecapConfig onStore(String storeUrl, Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(localSettings());
+        all.put("store.url", storeUrl);
+        all.putAll(overrides);
+        return LivecapConfig.load(null, Map.of(), all);
+    }
+
     /** {@link #local()} serving https/wss with the authority's localhost certificate. */
     public static LivecapConfig tls(TestAuthority authority, boolean required) {
         Map<String, String> settings = new HashMap<>(localSettings());

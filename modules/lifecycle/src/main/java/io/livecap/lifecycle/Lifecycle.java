@@ -1,12 +1,14 @@
 package io.livecap.lifecycle;
 
 import io.livecap.reach.TaskKey;
+import io.livecap.session.Leases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -36,9 +38,20 @@ public final class Lifecycle implements AutoCloseable {
     private final ExecutorService steps = Executors.newCachedThreadPool(r -> daemon(r, "lifecycle-step"));
     private final Set<TaskKey> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Instant nextPoll = Instant.MIN;
+    private final Leases leases;
 
     public Lifecycle(ReachPoller poller, LiveTaskRepository tasks, LiveTaskRunner runner, Duration pollEvery,
                      Duration tick, Clock clock) {
+        this(poller, tasks, runner, pollEvery, tick, clock, Leases.SOLO);
+    }
+
+    /**
+     * @param leases which node acts on which task: every node polls (registering a task is idempotent), only the
+     *               holder of a task's lease takes its steps
+     */
+    public Lifecycle(ReachPoller poller, LiveTaskRepository tasks, LiveTaskRunner runner, Duration pollEvery,
+                     Duration tick, Clock clock, Leases leases) {
+        this.leases = leases;
         this.poller = poller;
         this.tasks = tasks;
         this.runner = runner;
@@ -48,6 +61,14 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     public void start() {
+        // a task whose lease this node lost (it could not renew it in time) is another node's now: stop its
+        // session and its captionUrl push here, without ending the event, so the new owner carries on
+        leases.onLost(resource -> {
+            if (resource.startsWith("task:")) {
+                String[] key = resource.substring("task:".length()).split("/", 2);
+                runner.abandon(new TaskKey(key[0], Long.parseLong(key[1])));
+            }
+        });
         int resumed = tasks.active().size();
         log.info("REACH lifecycle: polling every {} s, {} active tasks resumed from the database",
                 pollEvery.toSeconds(), resumed);
@@ -61,11 +82,23 @@ public final class Lifecycle implements AutoCloseable {
                 nextPoll = now.plus(pollEvery);
                 poller.poll();
             }
-            for (LiveTask task : tasks.active()) {
+            List<LiveTask> active = tasks.active();
+            // a node takes new tasks up to its fair share, so the first node up does not take every event; when a
+            // node dies the share grows (after its heartbeat is a TTL old) and the others take its tasks over
+            int share = (active.size() + leases.aliveNodes() - 1) / leases.aliveNodes();
+            for (LiveTask task : active) {
+                String lease = Leases.task(task.key().region(), task.key().id());
+                // claimed here, one task after another, so that the share counts every claim of this tick
+                if (!leases.holds(lease) && (leases.heldCount("task:") >= share || !leases.claim(lease).mine())) {
+                    continue;
+                }
                 if (inFlight.add(task.key())) {
                     steps.execute(() -> {
                         try {
                             runner.advance(task.key());
+                            if (tasks.find(task.key()).map(t -> t.state().isFinal()).orElse(true)) {
+                                leases.release(lease);
+                            }
                         } finally {
                             inFlight.remove(task.key());
                         }

@@ -2,6 +2,7 @@ package io.livecap.lifecycle;
 
 import io.livecap.captions.Dictionary;
 import io.livecap.delivery.CaptionHub;
+import io.livecap.ingest.IngestError;
 import io.livecap.ingest.MediaKeyPlacement;
 import io.livecap.ingest.PullSource;
 import io.livecap.ingest.PullState;
@@ -97,6 +98,14 @@ public final class LiveTaskRunner {
             }
         } catch (ReachUnavailableException e) {
             log.warn("{}: REACH unavailable, will retry: {}", task, e.getMessage());
+        } catch (IngestError e) {
+            if (!Sessions.STREAM_BUSY.equals(e.code())) {
+                log.error("{}: step failed", task, e);
+                fail(client, task, "livecap failed: " + e.getMessage());
+                return;
+            }
+            // the stream's lease is still the previous owner's (it expires with the task's): try again next tick
+            log.info("{}: waiting for its stream: {}", task, e.getMessage());
         } catch (ReachException e) {
             log.error("{}: REACH refused a step: {}", task, e.getMessage());
             fail(client, task, "REACH refused a step: " + e.getMessage());
@@ -104,6 +113,19 @@ public final class LiveTaskRunner {
             log.error("{}: step failed", task, e);
             fail(client, task, "livecap failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * This node no longer owns the task (its lease was lost): stop captioning it here without ending its event or
+     * changing its state, so the node that holds the lease now resumes it where it was.
+     */
+    public void abandon(TaskKey key) {
+        tasks.find(key).ifPresent(task -> {
+            log.warn("{}: its lease was lost; captioning stops on this node, the new owner resumes it", task);
+            sessions.stopPullKeepingEvent(task.streamId(), "lease lost");
+            uplink.close(task);
+            lastLookedAt.remove(key);
+        });
     }
 
     private void take(LiveTaskStateMachine.Step step, ReachClient client, LiveTask task, Instant now)

@@ -26,7 +26,7 @@ import java.util.Map;
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
-                            Limits limits, Store store, Reach reach, Auth auth) {
+                            Limits limits, Store store, Reach reach, Auth auth, Cluster cluster) {
 
     /**
      * @param tlsCertFile a PEM certificate chain (the server's first), "" = no TLS
@@ -78,10 +78,39 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     }
 
     /**
+     * @param url                   jdbc:h2:... (embedded, one node) or jdbc:postgresql://host/db (shared by a cluster)
+     * @param user                  "" = the URL's own
+     * @param password              "" = the URL's own; never logged (prefer LIVECAP_STORE_PASSWORD)
+     * @param maxConnections        the connection pool's size
      * @param retentionDays         finals stored longer ago are removed (0 = kept for ever)
      * @param retentionSweepMinutes how often the retention sweep runs
      */
-    public record Store(String url, int retentionDays, int retentionSweepMinutes) {
+    public record Store(String url, String user, String password, int maxConnections, int retentionDays,
+                        int retentionSweepMinutes) {
+
+        public Store {
+            user = user == null ? "" : user;
+            password = password == null ? "" : password;
+        }
+
+        @Override
+        public String toString() {
+            return "Store[" + url.replaceAll("(?i)(password=)[^;&]*", "$1***") + " user " + user
+                    + (password.isEmpty() ? "" : " password ***") + " pool " + maxConnections + " retention "
+                    + retentionDays + " d]";
+        }
+    }
+
+    /**
+     * @param nodeId            this node's name in leases, logs and /v1/cluster; "" = generated at each start
+     * @param leaseTtlSeconds   a lease not renewed for this long may be taken by another node
+     * @param heartbeatMs       how often leases are renewed and the node's heartbeat written
+     */
+    public record Cluster(String nodeId, int leaseTtlSeconds, int heartbeatMs) {
+
+        public Cluster {
+            nodeId = nodeId == null ? "" : nodeId;
+        }
     }
 
     /**
@@ -165,8 +194,9 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The same configuration with another store (the demo and the benchmark keep nothing). */
     public LivecapConfig withStoreUrl(String url) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url, store.retentionDays(),
-                store.retentionSweepMinutes()), reach, auth);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url, store.user(),
+                store.password(), store.maxConnections(), store.retentionDays(), store.retentionSweepMinutes()),
+                reach, auth, cluster);
     }
 
     /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
@@ -175,12 +205,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         all.add(endpoint);
         return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, new Reach(all, reach.appVersion(),
                 reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
-                reach.assetReadySeconds()), auth);
+                reach.assetReadySeconds()), auth, cluster);
     }
 
     /** The same configuration with other credential settings (the demo, the benchmark, tests). */
     public LivecapConfig withAuth(Auth other) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other, cluster);
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
@@ -235,6 +265,18 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         if (store.retentionDays < 0 || store.retentionSweepMinutes < 1) {
             throw new ConfigException("store.retention_days must be >= 0 (0 = keep for ever) and"
                     + " store.retention_sweep_minutes >= 1");
+        }
+        if (store.maxConnections() < 2) {
+            throw new ConfigException("store.max_connections must be >= 2, got " + store.maxConnections());
+        }
+        if (cluster.leaseTtlSeconds() < 2 || cluster.heartbeatMs() < 100
+                || cluster.heartbeatMs() * 2L > cluster.leaseTtlSeconds() * 1000L) {
+            throw new ConfigException("cluster: lease_ttl_seconds must be >= 2 and heartbeat_ms >= 100 and at most"
+                    + " half the TTL (a lease must survive one missed heartbeat): " + cluster);
+        }
+        if (!cluster.nodeId().matches("[A-Za-z0-9._-]{0,64}")) {
+            throw new ConfigException("cluster.node_id: letters, digits, '.', '_' and '-', at most 64: "
+                    + cluster.nodeId());
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");

@@ -39,6 +39,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.livecap.store.JdbcDeliveryCheckpoints;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.store.JdbcCaptionStore;
+import io.livecap.store.JdbcLeases;
+import io.livecap.session.Leases;
 import io.livecap.store.JdbcStoredCaptions;
 import io.livecap.store.RetentionSweeper;
 
@@ -63,6 +65,7 @@ public final class LivecapNode implements AutoCloseable {
 
     private final SpeechEngine engine;
     private final Database database;
+    private final JdbcLeases leases;
     private final Lifecycle lifecycle; // null when no REACH endpoint is configured
     private final LiveTaskRepository tasks;
     private final Sessions sessions;
@@ -72,9 +75,10 @@ public final class LivecapNode implements AutoCloseable {
     private final String firstAdminKey; // only when this start created it
     private final RetentionSweeper retention; // null when store.retention_days is 0
 
-    private LivecapNode(SpeechEngine engine, Database database, Lifecycle lifecycle, LiveTaskRepository tasks,
-                        Sessions sessions, LivecapServer server, InetSocketAddress address,
+    private LivecapNode(SpeechEngine engine, Database database, JdbcLeases leases, Lifecycle lifecycle,
+                        LiveTaskRepository tasks, Sessions sessions, LivecapServer server, InetSocketAddress address,
                         Authenticator authenticator, String firstAdminKey, RetentionSweeper retention) {
+        this.leases = leases;
         this.retention = retention;
         this.authenticator = authenticator;
         this.firstAdminKey = firstAdminKey;
@@ -100,7 +104,18 @@ public final class LivecapNode implements AutoCloseable {
         // added before anything counts, so /metrics sees every meter from the start
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
-        Database database = Database.open(config.store().url());
+        LivecapConfig.Store storeConfig = config.store();
+        Database database = Database.open(storeConfig.url(), storeConfig.user(), storeConfig.password(),
+                storeConfig.maxConnections());
+        String nodeId = nodeId(config.cluster());
+        // every log line names the node (config/logback.xml prints this property): a cluster's logs get mixed
+        System.setProperty("livecap.node", nodeId);
+        JdbcLeases leases = new JdbcLeases(database, nodeId, Duration.ofSeconds(config.cluster().leaseTtlSeconds()),
+                Duration.ofMillis(config.cluster().heartbeatMs()));
+        if (database.kind().embedded()) {
+            leases.forgetEarlierProcesses();
+        }
+        leases.start(config.server().host() + ":" + config.server().port());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
         CaptionHub hub = new CaptionHub(store);
@@ -110,6 +125,7 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
         Ffmpeg.choice(); // decided and logged at start-up, like the engine
         sessions.usePullSettings(pullSettings(config.ingest()));
+        sessions.useLeases(leases);
         Authenticator authenticator = new Authenticator(new JdbcCredentialStore(database), config.auth().enabled(),
                 Clock.systemUTC());
         String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());
@@ -129,13 +145,14 @@ public final class LivecapNode implements AutoCloseable {
         JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
         server.useStoredCaptions(stored, id -> tasks.active().stream().anyMatch(t -> t.streamId().equals(id)));
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
+        leases.announce(config.server().host() + ":" + address.getPort());
         RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
         KalturaUplink uplink = config.reach().enabled()
                 ? new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()) : null;
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), uplink, store, hub,
-                sessions, tasks) : null;
+                sessions, tasks, leases) : null;
         server.showTasks(new ReachTaskBoard(tasks, uplink, sessions, store));
-        return new LivecapNode(engine, database, lifecycle, tasks, sessions, server, address, authenticator,
+        return new LivecapNode(engine, database, leases, lifecycle, tasks, sessions, server, address, authenticator,
                 firstAdminKey, retention);
     }
 
@@ -199,7 +216,7 @@ public final class LivecapNode implements AutoCloseable {
 
     private static Lifecycle startLifecycle(LivecapConfig.Reach reach, KalturaUplink uplink,
                                             JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
-                                            LiveTaskRepository tasks) {
+                                            LiveTaskRepository tasks, JdbcLeases leases) {
         Map<String, ReachClient> clients = new LinkedHashMap<>();
         for (LivecapConfig.ReachEndpoint e : reach.endpoints()) {
             ReachEndpoint endpoint = new ReachEndpoint(e.region(), URI.create(e.url()), e.partnerId(), e.vendor(),
@@ -213,7 +230,7 @@ public final class LivecapNode implements AutoCloseable {
                 uplink,
                 new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
-                Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock);
+                Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock, leases);
         lifecycle.start();
         return lifecycle;
     }
@@ -259,7 +276,21 @@ public final class LivecapNode implements AutoCloseable {
             lifecycle.close();
         }
         server.close();
+        leases.close(); // after the streams ended: hands what is left back for another node to take at once
         database.close();
+    }
+
+    /** This node's leases: its name, and who holds what on the shared store. */
+    public Leases leases() {
+        return leases;
+    }
+
+    /** {@code cluster.node_id}, or a name made up for this start. */
+    private static String nodeId(LivecapConfig.Cluster cluster) {
+        if (!cluster.nodeId().isBlank()) {
+            return cluster.nodeId();
+        }
+        return "node-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** The REACH Live tasks this node knows (empty when REACH is off). */

@@ -82,4 +82,17 @@ class LivecapConfigTest {
                 Map.of("server.tls_cert_file", cert.toString(), "server.tls_key_file", dir + "/nope.pem")));
         assertTrue(missing.getMessage().contains("nope.pem"), missing.getMessage());
     }
+
+    @Test
+    void theStorePasswordIsNeverShownAndClusterSettingsAreChecked() {
+        LivecapConfig pg = LivecapConfig.load(null, Map.of("LIVECAP_STORE_PASSWORD", "s3cret-pw"),
+                Map.of("store.url", "jdbc:postgresql://127.0.0.1:5432/livecap?password=in-url-pw"));
+        assertEquals("s3cret-pw", pg.store().password());
+        assertTrue(!pg.toString().contains("s3cret-pw") && !pg.toString().contains("in-url-pw"), pg.toString());
+        assertEquals(15, LivecapConfig.defaults().cluster().leaseTtlSeconds());
+        assertEquals("", LivecapConfig.defaults().cluster().nodeId());
+        ConfigException e = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("cluster.heartbeat_ms", "9000")));
+        assertTrue(e.getMessage().contains("half the TTL"), e.getMessage());
+    }
 }

@@ -10,6 +10,7 @@ import io.livecap.ingest.PullSource;
 import io.livecap.ingest.PullStatus;
 import io.livecap.session.PullStream;
 import io.livecap.session.Sessions;
+import io.livecap.session.Leases;
 import io.livecap.session.StreamSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -148,6 +149,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (method != HttpMethod.GET) {
             return path.equals("/healthz") || path.equals("/metrics") || path.equals("/v1/streams")
+                    || path.equals("/v1/cluster")
                     ? notAllowed(method, "GET") : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
         }
         return switch (path) {
@@ -155,6 +157,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/metrics" -> new Reply(HttpResponseStatus.OK, context.metrics().scrape(),
                     "text/plain; version=0.0.4; charset=utf-8");
             case "/v1/streams" -> Reply.json(HttpResponseStatus.OK, Map.of("streams", streams()));
+            case "/v1/cluster" -> Reply.json(HttpResponseStatus.OK, cluster());
             default -> path.startsWith("/v1/ingest/") || path.startsWith("/v1/captions/")
                     || path.startsWith("/v1/streams/")
                     ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
@@ -362,6 +365,35 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         health.put("uptime_s", Duration.between(context.startedAt(), Instant.now()).toSeconds());
         health.put("version", context.version());
         return health;
+    }
+
+    /** The nodes on this store, their heartbeats and the leases each holds. */
+    private Map<String, Object> cluster() {
+        Leases.ClusterView view = context.sessions().leases().view();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (Leases.NodeInfo n : view.nodes()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("node_id", n.nodeId());
+            row.put("address", n.address());
+            row.put("started_at", n.startedAt().toString());
+            row.put("heartbeat_at", n.heartbeatAt().toString());
+            row.put("alive", n.alive());
+            row.put("leases", view.leases().stream().filter(l -> l.owner().equals(n.nodeId()))
+                    .map(Leases.LeaseInfo::resource).toList());
+            nodes.add(row);
+        }
+        List<Map<String, Object>> leases = new ArrayList<>();
+        for (Leases.LeaseInfo l : view.leases()) {
+            leases.add(Map.of("resource", l.resource(), "owner", l.owner(), "expires_at", l.expiresAt().toString(),
+                    "acquired_at", l.acquiredAt().toString(), "generation", l.generation()));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node_id", view.self());
+        body.put("lease_ttl_ms", view.ttlMs());
+        body.put("at", view.at().toString());
+        body.put("nodes", nodes);
+        body.put("leases", leases);
+        return body;
     }
 
     private List<Map<String, Object>> streams() {

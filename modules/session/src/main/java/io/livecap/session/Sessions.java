@@ -47,6 +47,8 @@ public final class Sessions {
     public static final Duration DEFAULT_TIMELINE_EXPIRY = Duration.ofHours(1);
     /** The error code of a refusal because a cap is reached (websocket close 1013, HTTP 503). */
     public static final String SERVER_BUSY = "server_busy";
+    /** The error code of a source refused because its stream id already has one (here, or on another node). */
+    public static final String STREAM_BUSY = "stream_busy";
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
     private final CountingEngine engine;
@@ -61,6 +63,7 @@ public final class Sessions {
     private volatile int maxPulls; // 0 = no cap
     private volatile Duration warningInterval = Duration.ofSeconds(1);
     private volatile Duration recognizerIdle = StreamSession.DEFAULT_RECOGNIZER_IDLE;
+    private volatile Leases leases = Leases.SOLO;
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -104,10 +107,30 @@ public final class Sessions {
 
     private StreamSession open(String streamId, StreamStart format, ChannelStrategy strategy, List<String> vocabulary,
                                UnaryOperator<Caption> finishing, SessionObserver observer) {
+        // one node at a time captions a stream id: its timeline, seqs and finals are one sequence in the store
+        String lease = Leases.stream(streamId);
+        Leases.Claim claim = leases.claim(lease);
+        if (!claim.mine()) {
+            throw new IngestError(STREAM_BUSY, IngestError.POLICY, "stream " + streamId + " is live on node "
+                    + claim.owner() + "; send its audio there");
+        }
         StreamSession[] created = new StreamSession[1];
+        try {
+            return open(streamId, format, strategy, vocabulary, finishing, observer, created, lease);
+        } catch (RuntimeException e) {
+            if (!live.containsKey(streamId)) {
+                leases.release(lease);
+            }
+            throw e;
+        }
+    }
+
+    private StreamSession open(String streamId, StreamStart format, ChannelStrategy strategy, List<String> vocabulary,
+                               UnaryOperator<Caption> finishing, SessionObserver observer, StreamSession[] created,
+                               String lease) {
         live.compute(streamId, (id, existing) -> {
             if (existing != null && !existing.isEnded()) {
-                throw new IngestError("stream_busy", IngestError.POLICY,
+                throw new IngestError(STREAM_BUSY, IngestError.POLICY,
                         "stream " + id + " already has a live source (since " + existing.startedAt() + ")");
             }
             CaptionFeed feed = hub.feed(id);
@@ -131,14 +154,18 @@ public final class Sessions {
 
                 @Override
                 public void onFinished(long lastSeq) {
-                    live.remove(id, created[0]);
+                    if (live.remove(id, created[0])) {
+                        leases.release(lease);
+                    }
                     release.run();
                     observer.onFinished(lastSeq);
                 }
 
                 @Override
                 public void onFailed(String message) {
-                    live.remove(id, created[0]);
+                    if (live.remove(id, created[0])) {
+                        leases.release(lease);
+                    }
                     release.run();
                     observer.onFailed(message);
                 }
@@ -161,6 +188,15 @@ public final class Sessions {
      *                        {@code server_busy}
      * @param warningInterval a repeated warning of one stream (pts jumps) is logged and sent at most this often
      */
+    /** Who owns which stream id among the nodes on one store (default: this node alone, owning all). */
+    public void useLeases(Leases leases) {
+        this.leases = leases;
+    }
+
+    public Leases leases() {
+        return leases;
+    }
+
     public void useLimits(int maxPulls, Duration warningInterval) {
         this.maxPulls = maxPulls;
         this.warningInterval = warningInterval;
@@ -266,6 +302,11 @@ public final class Sessions {
      */
     public boolean stopPull(String streamId, String reason) {
         return stopPull(streamId, reason, true);
+    }
+
+    /** Stops a pull without ending its event: the stream goes on elsewhere (another node took it over). */
+    public boolean stopPullKeepingEvent(String streamId, String reason) {
+        return stopPull(streamId, reason, false);
     }
 
     private boolean stopPull(String streamId, String reason, boolean endsEvent) {

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,13 +48,16 @@ public final class JdbcCaptionStore implements CaptionStore {
             insert.setString(9, JSON.writeValueAsString(fin));
             insert.setLong(10, fin.session());
             insert.executeUpdate();
-        } catch (SQLIntegrityConstraintViolationException e) {
+        } catch (SQLException e) {
+            if (!Database.duplicateKey(e)) {
+                throw new StoreException("cannot store final seq " + fin.seq() + " of stream " + fin.streamId(), e);
+            }
             Caption existing = finalsAfter(fin.streamId(), fin.seq() - 1).stream().findFirst().orElse(null);
             if (!fin.equals(existing)) {
                 throw new StoreException("stream " + fin.streamId() + " already has a different final with seq "
                         + fin.seq(), e);
             }
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new StoreException("cannot store final seq " + fin.seq() + " of stream " + fin.streamId(), e);
         }
     }

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 
 /** {@link DeliveryCheckpoints} in the {@code caption_delivery} table; each confirm commits before it returns. */
 public final class JdbcDeliveryCheckpoints implements DeliveryCheckpoints {
@@ -48,7 +47,10 @@ public final class JdbcDeliveryCheckpoints implements DeliveryCheckpoints {
                 insert.setString(2, destination);
                 insert.setLong(3, seq);
                 insert.executeUpdate();
-            } catch (SQLIntegrityConstraintViolationException e) {
+            } catch (SQLException e) {
+                if (!Database.duplicateKey(e)) {
+                    throw e;
+                }
                 advance(c, streamId, destination, seq); // the row was there (at or past seq) or just appeared
             }
         } catch (SQLException e) {

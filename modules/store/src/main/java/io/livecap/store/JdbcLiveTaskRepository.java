@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
@@ -47,9 +46,10 @@ public final class JdbcLiveTaskRepository implements LiveTaskRepository {
             bind(insert, task);
             insert.executeUpdate();
             return true;
-        } catch (SQLIntegrityConstraintViolationException known) {
-            return false;
         } catch (SQLException e) {
+            if (Database.duplicateKey(e)) {
+                return false; // known already: another poll, or another node, registered it first
+            }
             throw new StoreException("cannot store " + task, e);
         }
     }

@@ -5,7 +5,8 @@ import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionWord;
 import io.livecap.timing.StreamTimeline;
 import io.livecap.timing.TimelinePoint;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,9 +23,10 @@ class JdbcCaptionStoreTest {
                 0.9)), "en-US");
     }
 
-    @Test
-    void finalsSurviveARestartOfTheDatabase(@TempDir Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve("livecap");
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void finalsSurviveARestartOfTheDatabase(Backend backend, @TempDir Path dir) {
+        String url = backend.freshUrl(dir);
         try (Database db = Database.open(url)) {
             JdbcCaptionStore store = new JdbcCaptionStore(db);
             store.append(fin("ev42", 3, "the"));
@@ -42,9 +44,10 @@ class JdbcCaptionStoreTest {
         }
     }
 
-    @Test
-    void storingTheSameFinalTwiceIsHarmlessButADifferentOneIsRefused(@TempDir Path dir) {
-        try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("livecap"))) {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void storingTheSameFinalTwiceIsHarmlessButADifferentOneIsRefused(Backend backend, @TempDir Path dir) {
+        try (Database db = Database.open(backend.freshUrl(dir))) {
             JdbcCaptionStore store = new JdbcCaptionStore(db);
             store.append(fin("ev42", 1, "the"));
             store.append(fin("ev42", 1, "the"));
@@ -53,9 +56,10 @@ class JdbcCaptionStoreTest {
         }
     }
 
-    @Test
-    void aStreamsTimelineSurvivesARestartOfTheDatabase(@TempDir Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve("livecap");
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aStreamsTimelineSurvivesARestartOfTheDatabase(Backend backend, @TempDir Path dir) {
+        String url = backend.freshUrl(dir);
         TimelinePoint left = new TimelinePoint(61_250, 1_700_000_061_250L, (1L << 33) - 10, 90_000, 33);
         StreamTimeline saved = new StreamTimeline(2, 14, 60_900, left, 0);
         try (Database db = Database.open(url)) {
@@ -73,9 +77,10 @@ class JdbcCaptionStoreTest {
         }
     }
 
-    @Test
-    void aFinalStoredAfterTheLastTimelineUpdateStillCounts(@TempDir Path dir) {
-        try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("livecap"))) {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFinalStoredAfterTheLastTimelineUpdateStillCounts(Backend backend, @TempDir Path dir) {
+        try (Database db = Database.open(backend.freshUrl(dir))) {
             JdbcCaptionStore store = new JdbcCaptionStore(db);
             store.saveTimeline("ev42", new StreamTimeline(1, 3, 2_500,
                     new TimelinePoint(2_600, 1_700_000_002_600L, 234_000, 90_000, 33), 0));
@@ -90,11 +95,12 @@ class JdbcCaptionStoreTest {
         }
     }
 
-    @Test
-    void everyFinalCarriesItsSessionAndOldOnesBelongToTheFirst(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyFinalCarriesItsSessionAndOldOnesBelongToTheFirst(Backend backend, @TempDir Path dir) throws Exception {
         Caption second = new Caption("ev42", 40, true, 1, "again", List.of("again"), 290, 800, 1, 2, List.of(),
                 "en-US", 2);
-        try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("livecap"))) {
+        try (Database db = Database.open(backend.freshUrl(dir))) {
             JdbcCaptionStore store = new JdbcCaptionStore(db);
             store.append(second);
             assertEquals(List.of(second), store.finalsAfter("ev42", 0));

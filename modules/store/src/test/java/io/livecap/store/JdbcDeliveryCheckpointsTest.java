@@ -1,7 +1,8 @@
 package io.livecap.store;
 
 import io.livecap.delivery.DeliveryCheckpoints;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -12,9 +13,10 @@ class JdbcDeliveryCheckpointsTest {
 
     private static final String KALTURA = "wss://live.kaltura.example/captions/us/5001";
 
-    @Test
-    void aCheckpointSurvivesARestartAndNeverMovesBack(@TempDir Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve("livecap");
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aCheckpointSurvivesARestartAndNeverMovesBack(Backend backend, @TempDir Path dir) {
+        String url = backend.freshUrl(dir);
         try (Database db = Database.open(url)) {
             DeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(db);
             assertEquals(0, checkpoints.confirmedSeq("ev42", KALTURA));

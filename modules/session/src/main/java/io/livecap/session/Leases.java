@@ -1,0 +1,99 @@
+package io.livecap.session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Who owns what among the nodes on one database: at most one node holds a resource's lease at a time (a REACH Live
+ * task, {@code task:<region>/<id>}; a stream id, {@code stream:<id>}), renewed by its heartbeat and free for another
+ * node once it has not been renewed for the TTL. Only the holder acts on the resource. Thread-safe.
+ */
+public interface Leases {
+
+    /** This node's name, in leases, logs and /v1/cluster. */
+    String nodeId();
+
+    /** Holds (keeping or taking) the lease if it is free, expired or already this node's; says who holds it. */
+    Claim claim(String resource);
+
+    /** Whether this node holds the lease now, as far as it knows without asking the store. */
+    boolean holds(String resource);
+
+    /** How many leases this node holds whose resource starts with {@code prefix} ("task:", "stream:"). */
+    int heldCount(String prefix);
+
+    /** Nodes with a heartbeat within the TTL, this one included (at least 1), as of the last heartbeat. */
+    int aliveNodes();
+
+    /** Gives the lease up, if this node holds it (the work on it is done, or the node stops). */
+    void release(String resource);
+
+    /** Called with a resource whose lease this node lost (not renewed in time; another node may now hold it). */
+    void onLost(Consumer<String> listener);
+
+    /** The nodes that have a heartbeat in the store, and the leases they hold, for /v1/cluster. */
+    ClusterView view();
+
+    /** The lease on a resource after a claim: {@code mine}, or held by {@code owner}. */
+    record Claim(boolean mine, String owner) {
+    }
+
+    record NodeInfo(String nodeId, String address, Instant startedAt, Instant heartbeatAt, boolean alive) {
+    }
+
+    record LeaseInfo(String resource, String owner, Instant expiresAt, Instant acquiredAt, long generation) {
+    }
+
+    record ClusterView(String self, long ttlMs, Instant at, List<NodeInfo> nodes, List<LeaseInfo> leases) {
+    }
+
+    static String task(String region, long id) {
+        return "task:" + region + "/" + id;
+    }
+
+    static String stream(String streamId) {
+        return "stream:" + streamId;
+    }
+
+    /** One node and no store to share: everything is always this node's (Sessions used on their own, tests). */
+    Leases SOLO = new Leases() {
+        @Override
+        public String nodeId() {
+            return "solo";
+        }
+
+        @Override
+        public Claim claim(String resource) {
+            return new Claim(true, "solo");
+        }
+
+        @Override
+        public boolean holds(String resource) {
+            return true;
+        }
+
+        @Override
+        public int heldCount(String prefix) {
+            return 0;
+        }
+
+        @Override
+        public int aliveNodes() {
+            return 1;
+        }
+
+        @Override
+        public void release(String resource) {
+        }
+
+        @Override
+        public void onLost(Consumer<String> listener) {
+        }
+
+        @Override
+        public ClusterView view() {
+            return new ClusterView("solo", 0, Instant.now(), List.of(), List.of());
+        }
+    };
+}
