@@ -29,6 +29,21 @@ public final class SharedAudio {
         return Files.exists(wav) ? wav : dir().resolve(name + ".flac");
     }
 
+    /**
+     * The sample's reference with sentence case and punctuation (this kit's {@code references/NAME.cased.txt}; the
+     * plain one, {@link #transcript}, is the shared directory's).
+     */
+    public static String casedTranscript(String name) {
+        try (java.io.InputStream in = SharedAudio.class.getResourceAsStream("references/" + name + ".cased.txt")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no cased reference for " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String transcript(String name) {
         try {
             return Files.readString(dir().resolve(name + ".txt")).trim();

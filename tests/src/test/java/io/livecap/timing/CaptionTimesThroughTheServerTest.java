@@ -32,7 +32,9 @@ class CaptionTimesThroughTheServerTest {
             StreamRun run = new StreamRun(node, "scripted", feeder);
             run.open(silence).feedAll(silence);
             List<Caption> finals = run.finals();
-            assertEquals(List.of("the committee will meet", "on tuesday"), finals.stream().map(Caption::text).toList());
+            // sentence case and punctuation as captions.punctuation: rules (the default) gives them
+            assertEquals(List.of("The committee will meet.", "On Tuesday."),
+                    finals.stream().map(Caption::text).toList());
             assertEquals(300, finals.get(0).startMs());
             assertEquals(1500, finals.get(0).endMs());
             assertEquals(4200, finals.get(1).startMs());

@@ -34,6 +34,8 @@ public final class CaptionBuilder implements RecognitionListener {
     private final LineBreaker breaker;
     private final CaptionSink sink;
     private final long session;
+    private final PartialStabilizer stabilizer;
+    private final CaseAndPunctuation restorer;
     private long nextSeq;
     private long utterance;
     private long lastFinalEndMs;
@@ -43,7 +45,7 @@ public final class CaptionBuilder implements RecognitionListener {
     /** @param nextSeq the seq of the first caption: 1 for a new stream, one past the stored last for a resumed one */
     public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
                           CaptionSink sink) {
-        this(streamId, language, timing, breaker, nextSeq, 1, 1, 0, sink);
+        this(streamId, language, timing, breaker, nextSeq, 1, 1, 0, Stability.OFF, sink);
     }
 
     /**
@@ -52,9 +54,28 @@ public final class CaptionBuilder implements RecognitionListener {
      * @param session        the stream id's timeline, carried in every caption
      * @param nextUtterance  the utterance number of this source's first final
      * @param lastFinalEndMs where the stream's last final ended (timeline ms): nothing starts before it
+     * @param stability      how steady partials are
      */
     public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
-                          long session, long nextUtterance, long lastFinalEndMs, CaptionSink sink) {
+                          long session, long nextUtterance, long lastFinalEndMs, Stability stability,
+                          CaptionSink sink) {
+        this(streamId, language, timing, breaker, nextSeq, session, nextUtterance, lastFinalEndMs,
+                new PartialStabilizer(stability), CaseAndPunctuation.NONE, sink);
+    }
+
+    /** @param restorer gives the words sentence case and punctuation (one per stream: it learns the speaker's pauses) */
+    public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
+                          long session, long nextUtterance, long lastFinalEndMs, Stability stability,
+                          CaseAndPunctuation restorer, CaptionSink sink) {
+        this(streamId, language, timing, breaker, nextSeq, session, nextUtterance, lastFinalEndMs,
+                new PartialStabilizer(stability), restorer, sink);
+    }
+
+    CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
+                   long session, long nextUtterance, long lastFinalEndMs, PartialStabilizer stabilizer,
+                   CaseAndPunctuation restorer, CaptionSink sink) {
+        this.stabilizer = stabilizer;
+        this.restorer = restorer;
         this.session = session;
         this.utterance = nextUtterance;
         this.lastFinalEndMs = lastFinalEndMs;
@@ -71,18 +92,25 @@ public final class CaptionBuilder implements RecognitionListener {
         if (partial.isEmpty()) {
             return;
         }
-        String text = partial.text();
-        if (text.equals(lastPartialText) && partial.endMs() - lastPartialEndMs < PARTIAL_REFRESH_MS) {
+        List<PartialStabilizer.Shown> steady = stabilizer.partial(partial);
+        if (steady.isEmpty()) {
+            return; // nothing settled enough to show yet
+        }
+        List<CaptionWord> shownWords = steady.stream().map(s -> toCaptionWord(s.word(), s.stable())).toList();
+        List<String> words = restorer.restore(shownWords, false);
+        String text = String.join(" ", words);
+        // a word that has just become stable is news for a viewer that marks stable words
+        String state = text + steady.stream().filter(PartialStabilizer.Shown::stable).count();
+        if (state.equals(lastPartialText) && partial.endMs() - lastPartialEndMs < PARTIAL_REFRESH_MS) {
             return;
         }
-        lastPartialText = text;
+        lastPartialText = state;
         lastPartialEndMs = partial.endMs();
-        List<String> words = partial.words().stream().map(RecognizedWord::word).toList();
         List<String> lines = breaker.lines(words);
         // a roll-up display shows the newest block
         List<String> shown = lines.subList(Math.max(0, lines.size() - breaker.maxLines()), lines.size());
-        long startMs = Math.min(partial.startMs(), partial.words().get(0).startMs());
-        emit(false, text, shown, startMs, Math.max(partial.endMs(), startMs), toCaptionWords(partial.words()));
+        long startMs = Math.min(partial.startMs(), steady.get(0).word().startMs());
+        emit(false, text, shown, startMs, Math.max(partial.endMs(), startMs), withTexts(shownWords, words));
     }
 
     @Override
@@ -90,12 +118,15 @@ public final class CaptionBuilder implements RecognitionListener {
         if (fin.isEmpty()) {
             return;
         }
+        stabilizer.fin(fin);
         List<RecognizedWord> words = fin.words();
-        List<String> texts = words.stream().map(RecognizedWord::word).toList();
+        List<CaptionWord> all = toCaptionWords(words);
+        List<String> texts = restorer.restore(all, true);
+        all = withTexts(all, texts);
         int first = 0;
         for (List<Integer> block : breaker.blocks(texts)) {
             int count = block.stream().mapToInt(Integer::intValue).sum();
-            List<RecognizedWord> blockWords = words.subList(first, first + count);
+            List<CaptionWord> blockWords = all.subList(first, first + count);
             List<String> lines = new ArrayList<>();
             int word = first;
             for (int inLine : block) {
@@ -104,8 +135,7 @@ public final class CaptionBuilder implements RecognitionListener {
             }
             long startMs = blockWords.get(0).startMs();
             long endMs = Math.max(startMs, blockWords.get(blockWords.size() - 1).endMs());
-            emit(true, String.join(" ", texts.subList(first, first + count)), lines, startMs, endMs,
-                    toCaptionWords(blockWords));
+            emit(true, String.join(" ", texts.subList(first, first + count)), lines, startMs, endMs, blockWords);
             first += count;
         }
         timing.forgetBefore(words.get(words.size() - 1).endMs() - TIMING_MARGIN_MS);
@@ -148,13 +178,32 @@ public final class CaptionBuilder implements RecognitionListener {
         return words.stream().map(w -> {
             long start = Math.min(Math.max(fromMs, timing.timelineMs(w.startMs())), toMs);
             long end = Math.min(Math.max(start, timing.timelineMs(w.endMs())), toMs);
-            return new CaptionWord(w.word(), start, end, w.confidence());
+            return new CaptionWord(w.word(), start, end, w.confidence(), w.stable());
         }).toList();
     }
 
     private static List<CaptionWord> toCaptionWords(List<RecognizedWord> words) {
-        return words.stream()
-                .map(w -> new CaptionWord(w.word(), w.startMs(), w.endMs(), Math.round(w.confidence() * 1000) / 1000.0))
-                .toList();
+        return words.stream().map(w -> toCaptionWord(w, true)).toList();
+    }
+
+    private static List<CaptionWord> withTexts(List<CaptionWord> words, List<String> texts) {
+        List<CaptionWord> out = new ArrayList<>(words.size());
+        for (int i = 0; i < words.size(); i++) {
+            out.add(words.get(i).withText(texts.get(i)));
+        }
+        return out;
+    }
+
+    private static CaptionWord toCaptionWord(RecognizedWord w, boolean stable) {
+        return new CaptionWord(w.word(), w.startMs(), w.endMs(), Math.round(w.confidence() * 1000) / 1000.0, stable);
+    }
+
+    /** Committed words of partials so far, and how many of them a final then changed. */
+    public long stableWords() {
+        return stabilizer.committedWords();
+    }
+
+    public long stableWordsCorrected() {
+        return stabilizer.corrected();
     }
 }

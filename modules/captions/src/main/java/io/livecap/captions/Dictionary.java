@@ -96,7 +96,7 @@ public final class Dictionary {
         List<CaptionWord> words = new ArrayList<>();
         for (int i = 0; i < wordTexts.size(); i++) {
             CaptionWord w = caption.words().get(i);
-            words.add(new CaptionWord(wordTexts.get(i), w.startMs(), w.endMs(), w.confidence()));
+            words.add(w.withText(wordTexts.get(i)));
         }
         return new Caption(caption.streamId(), caption.seq(), caption.isFinal(), caption.utterance(),
                 correct(caption.text()), correctEach(caption.lines(), "\n"), caption.startMs(), caption.endMs(),

@@ -100,6 +100,7 @@ class CaptionBuilderTest {
         }
         List<Caption> captions = new ArrayList<>();
         CaptionBuilder next = new CaptionBuilder("ev42", "en-US", resumed, LineBreaker.defaults(), 39, 2, 7, 19_800,
+                Stability.OFF,
                 captions::add);
         next.onFinal(new Hypothesis(List.of(w("welcome", 290, 700), w("back", 700, 1000)), 290, 1000));
         Caption fin = captions.get(0);

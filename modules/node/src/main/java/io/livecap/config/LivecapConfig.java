@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.livecap.audio.ChannelStrategy;
+import io.livecap.captions.Stability;
 
 import io.livecap.ingest.PullNetworks;
 import java.io.IOException;
@@ -58,8 +59,22 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
     }
 
-    /** {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions). */
-    public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds) {
+    /**
+     * {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions);
+     * {@code stability}: how steady partials are (off, low, medium, high; see captions' Stability);
+     * {@code punctuation}: {@code rules} gives captions sentence case and punctuation (captions' RuleRestorer),
+     * {@code off} leaves the engine's words as they are.
+     */
+    public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds,
+                           String stability, String punctuation) {
+
+        public boolean restoresCaseAndPunctuation() {
+            return punctuation == null || punctuation.equals("rules");
+        }
+
+        public Stability stabilityLevel() {
+            return stability == null ? Stability.MEDIUM : Stability.parse(stability);
+        }
     }
 
     public record Audio(String channelStrategy) {
@@ -247,6 +262,14 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         }
         if (captions.maxChars < 8 || captions.maxLines < 1) {
             throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");
+        }
+        if (captions.punctuation != null && !List.of("rules", "off").contains(captions.punctuation)) {
+            throw new ConfigException("captions.punctuation must be rules or off, not " + captions.punctuation);
+        }
+        try {
+            captions.stabilityLevel();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
         try {
             ChannelStrategy.parse(audio.channelStrategy);

@@ -11,6 +11,8 @@ import io.livecap.asr.EngineSettings;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.LineBreaker;
+import io.livecap.captions.RuleRestorer;
+import io.livecap.captions.WordList;
 import io.livecap.config.LivecapConfig;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.Backoff;
@@ -126,6 +128,11 @@ public final class LivecapNode implements AutoCloseable {
         Ffmpeg.choice(); // decided and logged at start-up, like the engine
         sessions.usePullSettings(pullSettings(config.ingest()));
         sessions.useLeases(leases);
+        sessions.useStability(config.captions().stabilityLevel());
+        if (config.captions().restoresCaseAndPunctuation()) {
+            WordList names = WordList.debian(); // read (or found missing, and logged) once, at start-up
+            sessions.useCaseAndPunctuation(() -> new RuleRestorer(names));
+        }
         Authenticator authenticator = new Authenticator(new JdbcCredentialStore(database), config.auth().enabled(),
                 Clock.systemUTC());
         String firstAdminKey = bootstrapAdminKey(authenticator, config.auth());

@@ -52,6 +52,20 @@ class LivecapConfigTest {
     }
 
     @Test
+    void partialsAreMediumStableByDefaultAndAnUnknownLevelIsRefused() {
+        assertEquals(io.livecap.captions.Stability.MEDIUM, LivecapConfig.defaults().captions().stabilityLevel());
+        assertEquals(io.livecap.captions.Stability.OFF, LivecapConfig.load(null, Map.of(),
+                Map.of("captions.stability", "off")).captions().stabilityLevel());
+        ConfigException e = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("captions.stability", "max")));
+        assertTrue(e.getMessage().contains("captions.stability"), e.getMessage());
+        assertTrue(LivecapConfig.defaults().captions().restoresCaseAndPunctuation());
+        ConfigException punctuation = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("captions.punctuation", "model")));
+        assertTrue(punctuation.getMessage().contains("captions.punctuation"), punctuation.getMessage());
+    }
+
+    @Test
     void limitsDefaultToTheServersOwnAndNonsenseIsRefused() {
         LivecapConfig config = LivecapConfig.defaults();
         assertEquals(io.livecap.server.ServerLimits.DEFAULT, io.livecap.node.LivecapNode.serverLimits(config.limits()),

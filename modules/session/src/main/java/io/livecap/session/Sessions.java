@@ -4,7 +4,9 @@ import io.livecap.asr.CountingEngine;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.Caption;
+import io.livecap.captions.CaseAndPunctuation;
 import io.livecap.captions.LineBreaker;
+import io.livecap.captions.Stability;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.delivery.CaptionHub;
 import io.livecap.ingest.DecodedAudioListener;
@@ -26,6 +28,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,6 +67,8 @@ public final class Sessions {
     private volatile Duration warningInterval = Duration.ofSeconds(1);
     private volatile Duration recognizerIdle = StreamSession.DEFAULT_RECOGNIZER_IDLE;
     private volatile Leases leases = Leases.SOLO;
+    private volatile Stability stability = Stability.OFF;
+    private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -174,6 +179,8 @@ public final class Sessions {
         });
         created[0].limitWarnings(warningInterval);
         created[0].releaseRecognizerAfter(recognizerIdle);
+        created[0].stabilize(stability);
+        created[0].restoreWith(restorers);
         created[0].start();
         return created[0];
     }
@@ -195,6 +202,16 @@ public final class Sessions {
 
     public Leases leases() {
         return leases;
+    }
+
+    /** How steady the partials of sessions opened from now on are ({@code captions.stability}). */
+    public void useStability(Stability level) {
+        this.stability = level;
+    }
+
+    /** What gives the captions of sessions opened from now on case and punctuation, one per stream. */
+    public void useCaseAndPunctuation(Supplier<CaseAndPunctuation> restorers) {
+        this.restorers = restorers;
     }
 
     public void useLimits(int maxPulls, Duration warningInterval) {

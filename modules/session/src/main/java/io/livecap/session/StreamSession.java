@@ -14,7 +14,9 @@ import io.livecap.audio.HealthSnapshot;
 import io.livecap.audio.Resampler;
 import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionBuilder;
+import io.livecap.captions.CaseAndPunctuation;
 import io.livecap.captions.LineBreaker;
+import io.livecap.captions.Stability;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.ingest.Chunk;
 import io.livecap.ingest.IngestError;
@@ -87,6 +89,8 @@ public final class StreamSession {
     private final CaptionFeed feed;
     private final LineBreaker breaker;
     private final SessionObserver observer;
+    private Stability stability = Stability.OFF;
+    private Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     private RepeatedWarning ptsWarnings = new RepeatedWarning(Duration.ofSeconds(1));
     private Duration recognizerIdle = DEFAULT_RECOGNIZER_IDLE;
     private final List<String> vocabulary;
@@ -149,6 +153,16 @@ public final class StreamSession {
      */
     void releaseRecognizerAfter(Duration idle) {
         this.recognizerIdle = idle;
+    }
+
+    /** How steady partials are (Sessions' setting); call before {@link #start}. */
+    void stabilize(Stability level) {
+        this.stability = level;
+    }
+
+    /** What gives this stream's captions case and punctuation (Sessions' setting); call before {@link #start}. */
+    void restoreWith(Supplier<CaseAndPunctuation> restorers) {
+        this.restorers = restorers;
     }
 
     public void start() {
@@ -284,8 +298,8 @@ public final class StreamSession {
         long firstSeq = feed.open();
         Resampler resampler = new Resampler(format.sampleRate(), SpeechEngine.SAMPLE_RATE);
         CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
-                timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(),
-                caption -> feed.accept(finishing.apply(caption)));
+                timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(), stability,
+                restorers.get(), caption -> feed.accept(finishing.apply(caption)));
         String endReason = "end of stream";
         try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
@@ -375,7 +389,13 @@ public final class StreamSession {
 
             @Override
             public void onFinal(Hypothesis fin) {
+                long corrected = builder.stableWordsCorrected();
                 builder.onFinal(fin);
+                if (builder.stableWordsCorrected() > corrected) {
+                    // a final that changed words partials had shown as stable: how far "stable" can be trusted
+                    Metrics.counter("livecap.captions.stable.corrected")
+                            .increment(builder.stableWordsCorrected() - corrected);
+                }
                 saveTimeline(builder, false);
             }
         };

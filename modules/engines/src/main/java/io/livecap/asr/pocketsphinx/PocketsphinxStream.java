@@ -41,7 +41,11 @@ final class PocketsphinxStream implements RecognitionStream {
      * silence and back within one block unseen: that would glue two utterances with the pause cut out.
      */
     private static final int BLOCK_SAMPLES = 50 * SAMPLES_PER_MS;
-    private static final long PARTIAL_EVERY_SAMPLES = 200 * SAMPLES_PER_MS;
+    /**
+     * Steady partials commit a word once successive hypotheses agree on it, so this interval is what stability
+     * costs in latency: 100 ms, not 200 (bench/README.md, "Steady partials").
+     */
+    private static final long PARTIAL_EVERY_SAMPLES = 100 * SAMPLES_PER_MS;
     /** Continuous speech (or noise the VAD takes for speech) is cut here: a final at least this often. */
     private static final long MAX_UTTERANCE_SAMPLES = 20_000 * SAMPLES_PER_MS;
 
