@@ -61,6 +61,15 @@ class AbuseTest {
         return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
     }
 
+    private static long rssKb() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
     /** A websocket upgraded by hand; the caller then writes frames and (here) never reads. */
     private static Socket rawWebSocket(String path) throws IOException {
         Socket socket = new Socket();
@@ -138,6 +147,8 @@ class AbuseTest {
         }
         long before = nettyDirectBytes();
         long most = before;
+        long rssBefore = rssKb();
+        long rssMost = rssBefore;
         AtomicLong sent = new AtomicLong();
         try (Socket socket = rawWebSocket("/v1/captions/ping-flood")) {
             CompletableFuture<Long> flooding = flood(socket, block, 512L << 20, 6_000, sent);
@@ -145,6 +156,7 @@ class AbuseTest {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
             while (!flooding.isDone() && System.nanoTime() < until) {
                 most = Math.max(most, nettyDirectBytes());
+                rssMost = Math.max(rssMost, rssKb());
                 // the server goes on answering others meanwhile
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + node.port() + "/healthz")).build(),
@@ -156,9 +168,13 @@ class AbuseTest {
             flooding.get(10, TimeUnit.SECONDS);
         }
         long grewMb = (most - before) >> 20;
+        long rssGrewMb = (rssMost - rssBefore) >> 10;
         System.out.printf("ping flood: %d MB of pings (%d pings) sent in 6 s; Netty direct memory %d -> max %d MB"
-                + " (+%d MB)%n", sent.get() >> 20, sent.get() / ping.length, before >> 20, most >> 20, grewMb);
+                + " (+%d MB); RSS %d -> max %d MB (+%d MB)%n", sent.get() >> 20, sent.get() / ping.length,
+                before >> 20, most >> 20, grewMb, rssBefore >> 10, rssMost >> 10, rssGrewMb);
         assertTrue(grewMb < 32, "direct memory grew by " + grewMb + " MB");
+        // the bound for the whole process (the flood once took it from 1.0 to 6.7 GB)
+        assertTrue(rssGrewMb < 64, "RSS grew by " + rssGrewMb + " MB");
     }
 
     @Test

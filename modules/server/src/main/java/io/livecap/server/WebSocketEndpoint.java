@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import org.slf4j.Logger;
@@ -76,8 +77,8 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
     /**
      * A frame Netty could not take is the client's mistake, closed with its status after an error message and logged
      * without a stack: too long (1009), invalid UTF-8 in text (1007), anything else malformed such as RSV bits with
-     * no extension negotiated (1002). A peer that vanished (or whose TLS broke) is not news; anything else is our
-     * bug, logged once with its stack, and the connection closed with 1011.
+     * no extension negotiated (1002). A peer that vanished (mid-message too, or whose TLS broke) is not news;
+     * anything else is our bug, logged once with its stack, and the connection closed with 1011.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -89,8 +90,9 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
         } else if (cause instanceof TooLongFrameException) {
             log.debug("websocket {}: client error 1009: {}", ctx.channel().remoteAddress(), cause.getMessage());
             fail("too_big", "message larger than this server takes: " + cause.getMessage(), 1009);
-        } else if (cause instanceof IOException
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException
                 || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // PrematureChannelClosureException: the peer left in the middle of a fragmented message
             log.debug("websocket {}: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         } else {
