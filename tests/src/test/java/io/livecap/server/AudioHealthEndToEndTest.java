@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,7 +103,9 @@ class AudioHealthEndToEndTest {
                 speech.onsetMs(), first.startMs(), first.text(), wer, cleanWer);
         assertTrue(Math.abs(first.startMs() - speech.onsetMs()) <= 300,
                 "first final at " + first.startMs() + " ms for speech at " + speech.onsetMs() + " ms: " + first.text());
-        assertEquals(speech.firstWord(), first.words().get(0).word(), first.text());
+        // the word as recognised: captions are cased and punctuated ("Good", "news.")
+        String firstWord = first.words().get(0).word().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}']", "");
+        assertEquals(speech.firstWord(), firstWord, first.text());
         assertTrue(wer <= cleanWer + 0.02, name + ": WER " + wer + " against " + cleanWer + " for the clean mono file: "
                 + run.finalText());
     }
@@ -238,6 +241,6 @@ class AudioHealthEndToEndTest {
         assertEquals("invert-right", snapshot.path("effective").asText());
         assertTrue(snapshot.path("levels").path("correlation").asDouble() < -0.9, snapshot.toString());
         run.source().eos();
-        run.captions().awaitEos(60_000);
+        run.captions().awaitEos(180_000); // the file was sent at once: its 61 s are decoded after, slowly on a busy box
     }
 }
