@@ -196,12 +196,7 @@ class KalturaCaptionPusherTest {
         List<String> lines;
         try (CapturedLogs logs = new CapturedLogs()) {
             CaptionFeed feed = new CaptionFeed("ev-token", store);
-            // a pause longer than FAST's pong timeout, between the refusal arriving and being read, would
-            // rightly count as a dead connection and retry: this test is about the refusal, so pongs get time
-            PushSettings patient = FAST.withTokenPlacement(placement).withTiming(
-                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)), Duration.ofMillis(100),
-                    Duration.ofSeconds(8), Duration.ofSeconds(8));
-            KalturaCaptionPusher pusher = push(feed, event.captionUrl(), wrong, patient);
+            KalturaCaptionPusher pusher = push(feed, event.captionUrl(), wrong, FAST.withTokenPlacement(placement));
             new Speech(feed).utterances(2, 1);
             result = pusher.finished().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             lines = logs.lines();
@@ -211,7 +206,14 @@ class KalturaCaptionPusherTest {
         assertEquals(PushResult.Outcome.REFUSED, result.outcome());
         assertTrue(result.detail().contains("1008 bad caption token"), result.detail());
         JsonNode got = event.received();
-        assertEquals(1, got.path("rejectedConnections").asInt(), "refused once, never retried: " + lines);
+        // A server that refuses sends its close frame and drops the connection at once (java-websocket's server
+        // does not wait for the reply). What the pusher had already sent makes that drop a TCP reset, which can
+        // take the unread close frame with it: the pusher then saw a plain 1006, rightly retried, and met the 1008
+        // on the next attempt. What must hold: every refusal but the last was such a drop, and none followed.
+        long drops = lines.stream().filter(l -> l.contains("cannot connect (1006")).count();
+        assertEquals(1 + drops, got.path("rejectedConnections").asInt(),
+                "refused, and never retried once the refusal was seen: " + lines);
+        assertTrue(drops <= 2, "a drop now and then, not a retry loop: " + lines);
         assertEquals(0, got.path("connections").asInt());
         assertTrue(event.violations().get(0).contains("wrong or missing captionToken"));
         for (String secret : List.of(wrong.reveal(), event.captionToken().reveal())) {
