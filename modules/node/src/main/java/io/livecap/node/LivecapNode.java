@@ -148,6 +148,7 @@ public final class LivecapNode implements AutoCloseable {
         if (tls != null) {
             server.useTls(tls);
         }
+        server.alerts().configure(config.alerts().settings());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
         server.useStoredCaptions(stored, id -> tasks.active().stream().anyMatch(t -> t.streamId().equals(id)));

@@ -54,6 +54,10 @@ final class ConsoleRoutes {
         this.logins = logins;
     }
 
+    io.livecap.alerts.AlertBoard alerts() {
+        return watch.alerts();
+    }
+
     /** The paths answered here. */
     static boolean owns(String path) {
         return path.equals("/") || path.startsWith("/console/") || path.equals("/v1/console/events")
@@ -121,8 +125,8 @@ final class ConsoleRoutes {
         String id = param(uri, "id", "");
         Supplier<Object> snapshot = switch (view) {
             case "stream" -> () -> watch.stream(id).<Object>map(m -> m).orElse(Map.of("error", "no stream " + id));
-            case "tasks" -> () -> Map.of("tasks", watch.tasks().tasks());
-            default -> () -> Map.of("streams", watch.streams());
+            case "tasks" -> () -> Map.of("tasks", watch.tasks().tasks(), "alerts", watch.alerts().toJson());
+            default -> () -> Map.of("streams", watch.streams(), "alerts", watch.alerts().toJson());
         };
         // an event stream is read by nobody upstream: the idle timeout must not close it for not sending
         if (ctx.pipeline().get("idle") != null) {
