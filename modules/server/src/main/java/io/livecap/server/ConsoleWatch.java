@@ -50,8 +50,11 @@ final class ConsoleWatch implements AutoCloseable {
     /** Ticks since the task board was last read for alerts: it reads the store, so every 2 s is enough. */
     private int ticksSinceTasks;
 
-    ConsoleWatch(Sessions sessions, AlertBoard board) {
+    private final StreamMeters meters;
+
+    ConsoleWatch(Sessions sessions, AlertBoard board, StreamMeters meters) {
         this.sessions = sessions;
+        this.meters = meters;
         this.alerts = new StreamAlerts(board);
         // a new stream is noticed within 200 ms: its first final comes seconds later
         ticker.scheduleWithFixedDelay(this::refresh, 0, 200, TimeUnit.MILLISECONDS);
@@ -98,6 +101,7 @@ final class ConsoleWatch implements AutoCloseable {
                 alerts.lookAtTasks(tasks.tasks());
             }
             alerts.board().expireEvents();
+            meters.observe(List.copyOf(sessions.live()));
             // a feed is let go as soon as its stream ends (the hub drops unheld feeds); the watch's memory stays
             for (String id : List.copyOf(feeds.keySet())) {
                 StreamWatch watch = watches.get(id);

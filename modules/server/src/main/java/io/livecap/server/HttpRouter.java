@@ -460,6 +460,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {
+        if (reply.status().code() >= 400) {
+            // livecap_errors_total{code}: the JSON error's code where it has one, else the HTTP status
+            Object code = reply.body() instanceof Map<?, ?> body ? body.get("code") : null;
+            io.micrometer.core.instrument.Metrics.counter("livecap.errors", "code",
+                    code == null ? "http_" + reply.status().code() : String.valueOf(code)).increment();
+        }
         byte[] bytes = (reply.body() instanceof String text ? text : Json.write(reply.body()))
                 .getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),

@@ -69,7 +69,7 @@ public final class LivecapServer implements AutoCloseable {
                 version == null ? "dev" : version, metrics, limits,
                 new ServerAccess(authenticator, protectMetrics));
         this.alerts = new AlertBoard(metrics, java.time.Clock.systemUTC());
-        this.console = new ConsoleWatch(sessions, alerts);
+        this.console = new ConsoleWatch(sessions, alerts, new StreamMeters(metrics));
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
