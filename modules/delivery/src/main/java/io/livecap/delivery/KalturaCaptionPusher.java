@@ -339,6 +339,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private void write(Link to, Caption caption) {
         try {
             to.send(Json.write(caption));
+            Metrics.counter("livecap.kaltura.push.sent").increment();
             to.sentSeq = caption.seq();
             if (caption.isFinal()) {
                 to.sentFinalSeq = caption.seq();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.livecap.alerts.AlertSettings;
 import io.livecap.audio.ChannelStrategy;
 import io.livecap.captions.Stability;
 
@@ -27,7 +28,17 @@ import java.util.Map;
  * ({@code section.key=value}). An unknown key is an error that names it, so a typo never passes silently.
  */
 public record LivecapConfig(Server server, Engine engine, Captions captions, Audio audio, Ingest ingest,
-                            Limits limits, Store store, Reach reach, Auth auth, Cluster cluster) {
+                            Limits limits, Store store, Reach reach, Auth auth, Cluster cluster, Alerts alerts) {
+
+    /** The {@code alerts} section (README "Alerts"); see {@link AlertSettings} for each setting. */
+    public record Alerts(int noMediaSeconds, double minConfidence, int confidenceWindowSeconds, long maxBacklogMs,
+                         int noCaptionSeconds, int logIntervalSeconds, String webhookUrl, int webhookTimeoutMs) {
+
+        public AlertSettings settings() {
+            return new AlertSettings(noMediaSeconds, minConfidence, confidenceWindowSeconds, maxBacklogMs,
+                    noCaptionSeconds, logIntervalSeconds, webhookUrl, webhookTimeoutMs);
+        }
+    }
 
     /**
      * @param tlsCertFile a PEM certificate chain (the server's first), "" = no TLS
@@ -211,7 +222,7 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
     public LivecapConfig withStoreUrl(String url) {
         return new LivecapConfig(server, engine, captions, audio, ingest, limits, new Store(url, store.user(),
                 store.password(), store.maxConnections(), store.retentionDays(), store.retentionSweepMinutes()),
-                reach, auth, cluster);
+                reach, auth, cluster, alerts);
     }
 
     /** The same configuration with one more REACH endpoint (the serve command's --reach-* flags). */
@@ -220,12 +231,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         all.add(endpoint);
         return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, new Reach(all, reach.appVersion(),
                 reach.pollSeconds(), reach.tickMs(), reach.keepAliveSeconds(), reach.deliveryGraceSeconds(),
-                reach.assetReadySeconds()), auth, cluster);
+                reach.assetReadySeconds()), auth, cluster, alerts);
     }
 
     /** The same configuration with other credential settings (the demo, the benchmark, tests). */
     public LivecapConfig withAuth(Auth other) {
-        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other, cluster);
+        return new LivecapConfig(server, engine, captions, audio, ingest, limits, store, reach, other, cluster, alerts);
     }
 
     /** The KS of an endpoint: from its settings, else from LIVECAP_REACH_KS_<REGION>. */
@@ -300,6 +311,11 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         if (!cluster.nodeId().matches("[A-Za-z0-9._-]{0,64}")) {
             throw new ConfigException("cluster.node_id: letters, digits, '.', '_' and '-', at most 64: "
                     + cluster.nodeId());
+        }
+        try {
+            alerts.settings();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
         if (ingest.maxChunkBytes < 1024) {
             throw new ConfigException("ingest.max_chunk_bytes must be at least 1024");

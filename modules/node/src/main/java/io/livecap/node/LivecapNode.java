@@ -106,6 +106,15 @@ public final class LivecapNode implements AutoCloseable {
         // added before anything counts, so /metrics sees every meter from the start
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
+        // counted where they happen (on the global registry); listed at 0 from the start so dashboards find them
+        for (String result : new String[]{"ok", "rejected", "failed"}) {
+            metrics.counter("livecap.reach.calls", "result", result);
+        }
+        for (String push : new String[]{"sent", "reconnects", "resent"}) {
+            metrics.counter("livecap.kaltura.push." + push);
+        }
+        metrics.counter("livecap.media.gaps");
+        metrics.counter("livecap.pts.discontinuities");
         LivecapConfig.Store storeConfig = config.store();
         Database database = Database.open(storeConfig.url(), storeConfig.user(), storeConfig.password(),
                 storeConfig.maxConnections());
@@ -148,6 +157,7 @@ public final class LivecapNode implements AutoCloseable {
         if (tls != null) {
             server.useTls(tls);
         }
+        server.alerts().configure(config.alerts().settings());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
         server.useStoredCaptions(stored, id -> tasks.active().stream().anyMatch(t -> t.streamId().equals(id)));

@@ -86,10 +86,13 @@ final class Transport {
                 int status = response.statusCode();
                 if (status == 200) {
                     JsonNode result = answer(call, where, response.body());
+                    io.micrometer.core.instrument.Metrics.counter("livecap.reach.calls", "result", "ok").increment();
                     log.debug("{}: ok in {} ms after {} attempt(s)", where, millisSince(startNanos), attempt);
                     return result;
                 }
                 if (status < 500) {
+                    io.micrometer.core.instrument.Metrics.counter("livecap.reach.calls", "result", "rejected")
+                            .increment();
                     throw new ReachProtocolException(where + ": unexpected HTTP " + status, endpoint.region(),
                             call.taskId(), null);
                 }
@@ -112,6 +115,7 @@ final class Transport {
                 Thread.currentThread().interrupt();
                 throw new ReachUnavailableException(where + ": interrupted", endpoint.region(), call.taskId(), e);
             }
+            io.micrometer.core.instrument.Metrics.counter("livecap.reach.calls", "result", "failed").increment();
             if (!call.idempotent() && mayHaveTakenEffect) {
                 String message = where + ": outcome unknown after " + lastFailure + " (the call may have taken"
                         + " effect; not repeated)";

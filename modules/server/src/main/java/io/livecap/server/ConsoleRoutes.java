@@ -54,6 +54,10 @@ final class ConsoleRoutes {
         this.logins = logins;
     }
 
+    io.livecap.alerts.AlertBoard alerts() {
+        return watch.alerts();
+    }
+
     /** The paths answered here. */
     static boolean owns(String path) {
         return path.equals("/") || path.startsWith("/console/") || path.equals("/v1/console/events")
@@ -121,8 +125,8 @@ final class ConsoleRoutes {
         String id = param(uri, "id", "");
         Supplier<Object> snapshot = switch (view) {
             case "stream" -> () -> watch.stream(id).<Object>map(m -> m).orElse(Map.of("error", "no stream " + id));
-            case "tasks" -> () -> Map.of("tasks", watch.tasks().tasks());
-            default -> () -> Map.of("streams", watch.streams());
+            case "tasks" -> () -> withAlerts("tasks", watch.tasks().tasks());
+            default -> () -> withAlerts("streams", watch.streams());
         };
         // an event stream is read by nobody upstream: the idle timeout must not close it for not sending
         if (ctx.pipeline().get("idle") != null) {
@@ -151,6 +155,14 @@ final class ConsoleRoutes {
             ctx.writeAndFlush(new DefaultHttpContent(bytes));
         }, 0, every, TimeUnit.MILLISECONDS);
         ctx.channel().closeFuture().addListener(closed -> pushes.cancel(false));
+    }
+
+    /** The view's list first, then the node's alerts (active first, then the recently cleared). */
+    private Map<String, Object> withAlerts(String name, Object list) {
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put(name, list);
+        view.put("alerts", watch.alerts().toJson());
+        return view;
     }
 
     private static String param(QueryStringDecoder uri, String name, String otherwise) {

@@ -1,5 +1,7 @@
 package io.livecap.server;
 
+import io.livecap.alerts.Alert;
+import io.livecap.alerts.AlertBoard;
 import io.livecap.audio.HealthSnapshot;
 import io.livecap.audio.HealthState;
 import io.livecap.captions.Json;
@@ -44,9 +46,16 @@ final class ConsoleWatch implements AutoCloseable {
         return t;
     });
     private volatile TaskBoard tasks = TaskBoard.NONE;
+    private final StreamAlerts alerts;
+    /** Ticks since the task board was last read for alerts: it reads the store, so every 2 s is enough. */
+    private int ticksSinceTasks;
 
-    ConsoleWatch(Sessions sessions) {
+    private final StreamMeters meters;
+
+    ConsoleWatch(Sessions sessions, AlertBoard board, StreamMeters meters) {
         this.sessions = sessions;
+        this.meters = meters;
+        this.alerts = new StreamAlerts(board);
         // a new stream is noticed within 200 ms: its first final comes seconds later
         ticker.scheduleWithFixedDelay(this::refresh, 0, 200, TimeUnit.MILLISECONDS);
     }
@@ -57,6 +66,10 @@ final class ConsoleWatch implements AutoCloseable {
 
     TaskBoard tasks() {
         return tasks;
+    }
+
+    AlertBoard alerts() {
+        return alerts.board();
     }
 
     /** Attaches to streams that started, lets go of those ended long enough ago. */
@@ -73,9 +86,22 @@ final class ConsoleWatch implements AutoCloseable {
                     attach(s.streamId(), watch);
                 }
                 Map<String, Object> timing = s.timingReport();
-                watch.observe(sessions.pull(s.streamId()).map(p -> p.status().state().wireName()).orElse(null),
+                String pullState = sessions.pull(s.streamId()).map(p -> p.status().state().wireName()).orElse(null);
+                watch.observe(pullState,
                         ((List<?>) timing.get("gaps")).size(), ((List<?>) timing.get("discontinuities")).size());
+                alerts.look(s, watch, pullState, timing);
             }
+            for (String id : watches.keySet()) {
+                if (sessions.get(id).isEmpty()) {
+                    alerts.ended(id);
+                }
+            }
+            if (++ticksSinceTasks >= 10 && tasks != TaskBoard.NONE) {
+                ticksSinceTasks = 0;
+                alerts.lookAtTasks(tasks.tasks());
+            }
+            alerts.board().expireEvents();
+            meters.observe(List.copyOf(sessions.live()));
             // a feed is let go as soon as its stream ends (the hub drops unheld feeds); the watch's memory stays
             for (String id : List.copyOf(feeds.keySet())) {
                 StreamWatch watch = watches.get(id);
@@ -194,6 +220,7 @@ final class ConsoleWatch implements AutoCloseable {
         if (watch != null) {
             page.putAll(watch.detail());
         }
+        page.put("alert_list", alerts.board().activeOn(id).stream().map(Alert::toJson).toList());
         return Optional.of(page);
     }
 

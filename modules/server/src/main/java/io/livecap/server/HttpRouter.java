@@ -57,6 +57,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     private static final String ID = "([A-Za-z0-9._-]{1,128})";
     private static final Pattern SOCKET_PATH = Pattern.compile("^/v1/(ingest|captions)/" + ID + "$");
+    private static final Pattern ALERT_ACK = Pattern.compile("^/v1/alerts/([A-Za-z0-9]{1,32})/ack$");
     private static final Pattern STREAM_PATH = Pattern.compile("^/v1/streams/" + ID + "(/health|/channel-strategy|/timing)?$");
     private static final Pattern VALID_ID = Pattern.compile(ID);
     private static final String RETRY_AFTER_SECONDS = "5";
@@ -122,6 +123,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private Reply answer(FullHttpRequest request, String path) {
         HttpMethod method = request.method();
+        if (path.equals("/v1/alerts") || path.startsWith("/v1/alerts/")) {
+            return alerts(method, path);
+        }
         Matcher stream = STREAM_PATH.matcher(path);
         if (stream.matches()) {
             StreamSession session = context.sessions().get(stream.group(1)).orElse(null);
@@ -163,6 +167,24 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
                     : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
         };
+    }
+
+    /** {@code GET /v1/alerts}: active then recently cleared; {@code POST /v1/alerts/{id}/ack}: an operator saw it. */
+    private Reply alerts(HttpMethod method, String path) {
+        if (path.equals("/v1/alerts")) {
+            return method == HttpMethod.GET ? Reply.json(HttpResponseStatus.OK, Map.of("alerts",
+                    console.alerts().toJson())) : notAllowed(method, "GET");
+        }
+        Matcher ack = ALERT_ACK.matcher(path);
+        if (!ack.matches()) {
+            return Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
+        }
+        if (method != HttpMethod.POST) {
+            return notAllowed(method, "POST");
+        }
+        return console.alerts().acknowledge(ack.group(1))
+                .map(a -> Reply.json(HttpResponseStatus.OK, a.toJson()))
+                .orElseGet(() -> Reply.error(HttpResponseStatus.NOT_FOUND, "no active alert " + ack.group(1)));
     }
 
     private Reply tokens(FullHttpRequest request, String path, Grant caller) {
@@ -438,6 +460,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply) {
+        if (reply.status().code() >= 400) {
+            // livecap_errors_total{code}: the JSON error's code where it has one, else the HTTP status
+            Object code = reply.body() instanceof Map<?, ?> body ? body.get("code") : null;
+            io.micrometer.core.instrument.Metrics.counter("livecap.errors", "code",
+                    code == null ? "http_" + reply.status().code() : String.valueOf(code)).increment();
+        }
         byte[] bytes = (reply.body() instanceof String text ? text : Json.write(reply.body()))
                 .getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.micrometer.core.instrument.Metrics;
+import io.livecap.alerts.AlertBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class LivecapServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final ServerLimits limits;
     private final ConsoleWatch console;
+    private final AlertBoard alerts;
     private Channel channel;
     /** null: plain HTTP and websockets only */
     private ServerTls tls;
@@ -66,7 +68,8 @@ public final class LivecapServer implements AutoCloseable {
         this.context = new ServerContext(sessions, maxChunkBytes, maxFrameBytes, defaultLanguage, Instant.now(),
                 version == null ? "dev" : version, metrics, limits,
                 new ServerAccess(authenticator, protectMetrics));
-        this.console = new ConsoleWatch(sessions);
+        this.alerts = new AlertBoard(metrics, java.time.Clock.systemUTC());
+        this.console = new ConsoleWatch(sessions, alerts, new StreamMeters(metrics));
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
@@ -77,6 +80,11 @@ public final class LivecapServer implements AutoCloseable {
     public LivecapServer showTasks(TaskBoard board) {
         console.showTasks(board);
         return this;
+    }
+
+    /** The node's alerts: configure them ({@code alerts.*}) before {@link #start}. */
+    public AlertBoard alerts() {
+        return alerts;
     }
 
     /** Serves TLS on the same port (call before {@link #start}). */
@@ -146,6 +154,7 @@ public final class LivecapServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             console.close();
+            alerts.close();
             Metrics.removeRegistry(metrics);
             boss.shutdownGracefully();
             workers.shutdownGracefully();

@@ -88,7 +88,8 @@ final class ServerAccess {
             needed = Role.INGEST;
         } else if (path.equals("/metrics") || path.equals("/v1/captions") || path.equals("/v1/streams")
                 || path.startsWith("/v1/streams/") || path.equals("/") || path.startsWith("/v1/console/")
-                || path.equals("/v1/tasks") || path.equals("/v1/cluster")) {
+                || path.equals("/v1/tasks") || path.equals("/v1/cluster") || path.equals("/v1/alerts")
+                || path.startsWith("/v1/alerts/")) {
             needed = Role.OPERATOR;
         } else {
             needed = null; // /v1/tokens refines by what is asked; unknown paths need only a valid credential

@@ -46,6 +46,11 @@ final class StreamWatch implements CaptionSubscriber {
     private String lastPull;
     private int lastGaps;
     private int lastJumps;
+    /** Finals' send times and mean word confidences, for the rolling confidence alert. */
+    private final ArrayDeque<double[]> confidences = new ArrayDeque<>();
+    private long lastFinalMs;
+    /** When the first partial after the last final came (speech being heard), 0 = none since. */
+    private long speechSinceMs;
 
     StreamWatch(String streamId, StreamSession session) {
         this.streamId = streamId;
@@ -71,7 +76,19 @@ final class StreamWatch implements CaptionSubscriber {
         (caption.isFinal() ? FINAL_LATENCY : PARTIAL_LATENCY).record(latency, TimeUnit.MILLISECONDS);
         if (!caption.isFinal()) {
             partial = caption;
+            if (speechSinceMs == 0) {
+                speechSinceMs = now;
+            }
             return;
+        }
+        lastFinalMs = now;
+        speechSinceMs = 0;
+        Double confidence = confidence(caption);
+        if (confidence != null) {
+            confidences.addLast(new double[]{now, confidence});
+            if (confidences.size() > KEPT_LATENCIES) {
+                confidences.removeFirst();
+            }
         }
         finals.addLast(new Sent(caption, now, latency));
         if (finals.size() > KEPT_FINALS) {
@@ -113,6 +130,25 @@ final class StreamWatch implements CaptionSubscriber {
         }
         lastGaps = gaps;
         lastJumps = jumps;
+    }
+
+    /** The mean confidence of the finals sent in the last {@code windowMs}; null with none. */
+    synchronized Double meanConfidence(long windowMs) {
+        long since = System.currentTimeMillis() - windowMs;
+        double sum = 0;
+        int n = 0;
+        for (double[] c : confidences) {
+            if (c[0] >= since) {
+                sum += c[1];
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
+    }
+
+    /** How long speech (a partial) has gone without a final, in ms; 0 when none is pending. */
+    synchronized long speechWithoutFinalMs() {
+        return speechSinceMs == 0 ? 0 : System.currentTimeMillis() - speechSinceMs;
     }
 
     synchronized Instant endedAt() {

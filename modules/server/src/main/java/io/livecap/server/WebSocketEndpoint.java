@@ -140,6 +140,7 @@ abstract class WebSocketEndpoint extends SimpleChannelInboundHandler<WebSocketFr
             return;
         }
         closing = true;
+        io.micrometer.core.instrument.Metrics.counter("livecap.errors", "code", code).increment();
         channel.write(new TextWebSocketFrame(Json.write(Map.of("type", "error", "code", code, "message", message))));
         close(status, code);
     }

@@ -1,0 +1,206 @@
+package io.livecap.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.livecap.asr.RecognizedWord;
+import io.livecap.client.IngestClient;
+import io.livecap.node.LivecapNode;
+import io.livecap.testkit.ScriptedSpeechEngine;
+import io.livecap.testkit.StreamRun;
+import io.livecap.testkit.TestConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The stream alerts end to end on a real node: raised from what a real ingest connection sends, listed by
+ * {@code GET /v1/alerts}, acknowledged by {@code POST /v1/alerts/{id}/ack} and POSTed to a webhook (a local HTTP
+ * server). Thresholds are set low so each alert comes within seconds.
+ */
+class AlertsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RATE = 16_000;
+    private static final int CHUNK_MS = 100;
+    private static final LinkedBlockingQueue<JsonNode> hooks = new LinkedBlockingQueue<>();
+    private static HttpServer webhook;
+    private static LivecapNode node;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            hooks.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+        // every word heard at confidence 0.5: below the 0.9 floor
+        List<RecognizedWord> words = List.of(new RecognizedWord("hello", 200, 500, 0.5),
+                new RecognizedWord("there", 500, 800, 0.5));
+        ScriptedSpeechEngine engine = new ScriptedSpeechEngine(List.of(words));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("alerts.no_media_seconds", "1");
+        settings.put("alerts.webhook_url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
+        node = LivecapNode.start(TestConfig.local(settings), engine);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (webhook != null) {
+            webhook.stop(0);
+        }
+    }
+
+    @Test
+    void noMediaIsRaisedWhenAudioStopsClearedWhenItResumesAndPostedToTheWebhook() throws Exception {
+        IngestClient source = open("quiet");
+        long pts = send(source, 0, 5);
+        JsonNode raised = awaitAlert(a -> a.path("kind").asText().equals("no_media")
+                && a.path("subject").asText().equals("quiet") && a.path("active").asBoolean());
+        JsonNode hook = awaitHook(h -> h.path("kind").asText().equals("no_media")
+                && h.path("subject").asText().equals("quiet") && h.path("change").asText().equals("raised"));
+        assertEquals(raised.path("id").asText(), hook.path("id").asText());
+        assertTrue(hook.path("message").asText().contains("no audio"), hook.toString());
+        assertTrue(metric("livecap_alerts_active{kind=\"no_media\"") >= 1);
+        assertTrue(metric("livecap_alerts_total{kind=\"no_media\"") >= 1);
+
+        // an operator acknowledges it: it stays active (its condition holds) but is marked
+        HttpResponse<String> ack = post("/v1/alerts/" + raised.path("id").asText() + "/ack");
+        assertEquals(200, ack.statusCode(), ack.body());
+        assertTrue(JSON.readTree(ack.body()).path("acknowledged").asBoolean());
+        assertEquals(404, post("/v1/alerts/nosuch/ack").statusCode());
+        assertEquals(405, http.send(HttpRequest.newBuilder(web("/v1/alerts/" + raised.path("id").asText()
+                + "/ack")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        // audio again: it clears, and the webhook hears that too
+        send(source, pts, 5);
+        awaitAlert(a -> a.path("id").asText().equals(raised.path("id").asText()) && !a.path("active").asBoolean());
+        awaitHook(h -> h.path("id").asText().equals(raised.path("id").asText())
+                && h.path("change").asText().equals("cleared"));
+        source.close();
+    }
+
+    @Test
+    void aPtsJumpRaisesADiscontinuityThatAnAcknowledgementClears() throws Exception {
+        IngestClient source = open("jumpy");
+        long pts = send(source, 0, 5);
+        send(source, pts + 10_000, 5); // ten seconds ahead of where the audio says it should be
+        JsonNode jump = awaitAlert(a -> a.path("kind").asText().equals("pts_discontinuity")
+                && a.path("subject").asText().equals("jumpy") && a.path("active").asBoolean());
+        assertTrue(jump.path("message").asText().contains("discontinuit"), jump.toString());
+        HttpResponse<String> ack = post("/v1/alerts/" + jump.path("id").asText() + "/ack");
+        assertEquals(200, ack.statusCode(), ack.body());
+        assertFalse(JSON.readTree(ack.body()).path("active").asBoolean(), "an event alert is done once seen");
+        assertEquals(404, post("/v1/alerts/" + jump.path("id").asText() + "/ack").statusCode());
+        source.close();
+    }
+
+    @Test
+    void lowWordConfidenceRaisesTheConfidenceAlert() throws Exception {
+        IngestClient source = open("mumbled");
+        send(source, 0, 20); // 2 s: the scripted words end at 0.8 s, their final at 1.3 s
+        JsonNode low = awaitAlert(a -> a.path("kind").asText().equals("low_confidence")
+                && a.path("subject").asText().equals("mumbled") && a.path("active").asBoolean());
+        assertTrue(low.path("message").asText().contains("0.50"), low.toString());
+        source.close();
+    }
+
+    private static IngestClient open(String id) throws Exception {
+        IngestClient source = new IngestClient(node.url("/v1/ingest/" + id));
+        source.connect(10_000);
+        Map<String, Object> start = new LinkedHashMap<>();
+        start.put("type", "start");
+        start.put("codec", "pcm_s16le");
+        start.put("sample_rate", RATE);
+        start.put("channels", 1);
+        start.put("timescale", 1000);
+        start.put("pts_bits", 63);
+        start.put("language", "en");
+        source.start(start, 10_000);
+        return source;
+    }
+
+    /** Sends {@code chunks} chunks of quiet noise from {@code pts} (in ms); returns the pts after them. */
+    private static long send(IngestClient source, long pts, int chunks) {
+        byte[] chunk = new byte[RATE * CHUNK_MS / 1000 * 2];
+        for (int i = 0; i < chunk.length; i += 2) {
+            chunk[i] = (byte) ((i * 31) % 64); // low but not digital silence
+        }
+        for (int i = 0; i < chunks; i++) {
+            source.sendChunk(pts, chunk, chunk.length);
+            pts += CHUNK_MS;
+        }
+        return pts;
+    }
+
+    private static JsonNode awaitAlert(Predicate<JsonNode> wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < deadline) {
+            last = JSON.readTree(http.send(HttpRequest.newBuilder(web("/v1/alerts")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode a : last.path("alerts")) {
+                if (wanted.test(a)) {
+                    return a;
+                }
+            }
+            Thread.sleep(50); // polling a condition with a deadline
+        }
+        throw new AssertionError("no such alert within 30 s; last list " + last);
+    }
+
+    private static JsonNode awaitHook(Predicate<JsonNode> wanted) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode h = hooks.poll(100, TimeUnit.MILLISECONDS);
+            if (h != null && wanted.test(h)) {
+                return h;
+            }
+        }
+        throw new AssertionError("the webhook never got that alert");
+    }
+
+    private static URI web(String path) {
+        return URI.create("http://127.0.0.1:" + node.port() + path);
+    }
+
+    private static HttpResponse<String> post(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(web(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double metric(String prefix) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(web("/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no series " + prefix + " in /metrics");
+    }
+}
