@@ -82,6 +82,7 @@ class EndPushedSessionTest {
                 "no error for the audio sent after the DELETE: " + run.source().messages());
 
         JsonNode eos = run.captions().awaitEos(30_000);
+        assertEquals("ended by operator", eos.path("reason").asText(), "subscribers learn why: " + eos);
         assertEquals("hello world", run.finalText().toLowerCase().replaceAll("[^a-z ]", ""), "the captions of the audio received were finished");
         assertTrue(eos.path("seq").asLong() >= run.finals().get(run.finals().size() - 1).seq(),
                 "eos comes after the last final: " + eos);
