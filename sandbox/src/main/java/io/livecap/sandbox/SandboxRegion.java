@@ -200,6 +200,26 @@ public final class SandboxRegion {
         task(taskId).failExtends = times;
     }
 
+    /**
+     * A captionUrl fault: while on, the task's caption websocket refuses every connection (close 1008, as Kaltura
+     * does for a token it will not take) and counts it; not a violation, since the vendor did nothing wrong.
+     */
+    public synchronized void refuseCaptionConnections(long taskId, boolean refuse) {
+        task(taskId).refuseCaptions = refuse;
+    }
+
+    /** How many caption connections the refuse fault closed. */
+    public synchronized int captionConnectionsRefused(long taskId) {
+        return task(taskId).captionsRefused;
+    }
+
+    synchronized boolean refusesCaptions(SandboxTask task) {
+        if (task.refuseCaptions) {
+            task.captionsRefused++;
+        }
+        return task.refuseCaptions;
+    }
+
     /** Schedules a fault aimed at one action (see {@link ActionFault}). */
     public synchronized void injectFault(ActionFault fault) {
         actionFaults.add(new int[] {fault.times()});

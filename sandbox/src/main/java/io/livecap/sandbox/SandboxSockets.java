@@ -111,6 +111,10 @@ final class SandboxSockets extends WebSocketServer {
             socket.close(POLICY, "the task was cancelled");
             return;
         }
+        if (!isMedia && where.refusesCaptions(task)) {
+            socket.close(POLICY, "caption connection refused (injected fault)");
+            return;
+        }
         socket.setAttachment(new Attachment(isMedia, where, live));
         if (isMedia) {
             mediaOf(live).join(socket);

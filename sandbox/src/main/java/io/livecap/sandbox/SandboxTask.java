@@ -46,6 +46,9 @@ final class SandboxTask {
     String errDescription;
     String externalTaskId;
     boolean cancelled;
+    /** A fault: the captionUrl closes every caption connection with 1008, as for a wrong token. */
+    boolean refuseCaptions;
+    int captionsRefused;
     int failExtends;
     private boolean warnedCaptionsOutsideProcessing;
 

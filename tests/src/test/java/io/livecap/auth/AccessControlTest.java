@@ -89,6 +89,8 @@ class AccessControlTest {
                 new Endpoint("GET", "/v1/streams/s1/timing", null, false, OPERATORS),
                 new Endpoint("PUT", "/v1/streams/s1/channel-strategy", "{\"strategy\":\"swap\"}", false, OPERATORS),
                 new Endpoint("DELETE", "/v1/streams/s1", null, false, OPERATORS),
+                new Endpoint("GET", "/v1/tasks", null, false, OPERATORS),
+                new Endpoint("POST", "/v1/tasks/us/1/retry-delivery", null, false, OPERATORS),
                 new Endpoint("GET", "/v1/tokens", null, false, OPERATORS),
                 new Endpoint("GET", "/v1/captions", null, false, OPERATORS),
                 new Endpoint("DELETE", "/v1/captions/s1", null, false, Set.of("admin")),

@@ -7,6 +7,7 @@ import io.livecap.sandbox.ReachSandbox;
 import io.livecap.sandbox.SandboxConfig;
 import io.livecap.sandbox.SandboxRegion;
 import io.livecap.testkit.SharedAudio;
+import io.livecap.testkit.TestConfig;
 import io.livecap.testkit.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -40,7 +41,7 @@ class ReachTasksBrowserTest {
                             "server.host", "127.0.0.1", "store.url", "jdbc:h2:mem:" + UUID.randomUUID()
                                     + ";DB_CLOSE_DELAY=-1", "reach.poll_seconds", "1", "reach.tick_ms", "200",
                             "reach.keep_alive_seconds", "2", "reach.delivery_grace_seconds", "60",
-                            "auth.enabled", "false"))
+                            "auth.enabled", "false", "ingest.allowed_networks", TestConfig.LOOPBACK_NETWORKS))
                     .withReachEndpoint(new LivecapConfig.ReachEndpoint(us.name(), us.serviceUrl().toString(),
                             us.vendorPartnerId(), "sandboxvendor", us.vendorKs().reveal()));
             try (LivecapNode node = LivecapNode.start(config, TestEngines.pocketsphinx())) {

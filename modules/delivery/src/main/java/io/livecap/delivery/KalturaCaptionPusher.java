@@ -100,7 +100,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private Link link;
     private Link closing;
     private int failures;
-    private int connections;
+    private volatile int connections; // written by the worker, read by the console
     private ScheduledFuture<?> retry;
     private boolean done;
 
@@ -159,6 +159,16 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     /** The highest seq the destination confirmed. */
     public long confirmedSeq() {
         return confirmedSeq;
+    }
+
+    /** How many connections to the captionUrl this push has opened (1 when nothing broke). */
+    public int connections() {
+        return connections;
+    }
+
+    /** How the push ended; empty while it is still pushing. */
+    public java.util.Optional<PushResult> result() {
+        return java.util.Optional.ofNullable(finished.getNow(null));
     }
 
     /** Waits until the destination confirmed {@code seq}; false on timeout or if the push ended first. */

@@ -3,6 +3,7 @@ package io.livecap.lifecycle;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.delivery.Cutoff;
 import io.livecap.delivery.KalturaCaptionPusher;
+import io.livecap.delivery.PushResult;
 import io.livecap.delivery.PushSettings;
 import io.livecap.reach.Secret;
 import io.livecap.reach.TaskKey;
@@ -29,6 +30,14 @@ public final class KalturaUplink implements CaptionUplink {
     private final DeliveryCheckpoints checkpoints;
     private final PushSettings settings;
     private final Map<TaskKey, KalturaCaptionPusher> pushers = new ConcurrentHashMap<>();
+    /** What each push was started with, so an operator's retry can start it again. */
+    private final Map<TaskKey, Target> targets = new ConcurrentHashMap<>();
+
+    private record Target(CaptionFeed feed, URI captionUrl, Secret captionToken, Instant cutoff) {
+    }
+
+    /** Why {@link #retry} did or did not start a new push. */
+    public enum Retry { RESTARTED, NO_PUSH, DELIVERED }
 
     public KalturaUplink(CaptionStore store, DeliveryCheckpoints checkpoints, PushSettings settings) {
         this.store = store;
@@ -37,18 +46,45 @@ public final class KalturaUplink implements CaptionUplink {
     }
 
     @Override
-    public void open(LiveTask task, CaptionFeed feed, URI captionUrl, Secret captionToken, Instant cutoff) {
+    public synchronized void open(LiveTask task, CaptionFeed feed, URI captionUrl, Secret captionToken, Instant cutoff) {
         KalturaCaptionPusher previous = pushers.remove(task.key());
         if (previous != null) {
             previous.close();
         }
+        targets.put(task.key(), new Target(feed, captionUrl, captionToken, cutoff));
         pushers.put(task.key(), KalturaCaptionPusher.start(feed, store, checkpoints, captionUrl, captionToken,
                 settings.withCutoff(Cutoff.atEpoch(cutoff))));
     }
 
+    /**
+     * An operator's retry of a task's delivery (a refused or stopped push, or one stuck reconnecting): the push
+     * is closed and started again, resuming after the seq the captionUrl last confirmed (its checkpoint), so no
+     * final is skipped and none confirmed is sent again. A push that delivered eos is left alone.
+     */
+    public synchronized Retry retry(TaskKey key) {
+        KalturaCaptionPusher previous = pushers.get(key);
+        Target target = targets.get(key);
+        if (previous == null || target == null) {
+            return Retry.NO_PUSH;
+        }
+        if (previous.result().map(r -> r.outcome() == PushResult.Outcome.DELIVERED).orElse(false)) {
+            return Retry.DELIVERED;
+        }
+        previous.close();
+        log.info("{}: delivery retried by operator; was {}", key, previous.result().map(PushResult::toString)
+                .orElse("still pushing"));
+        pushers.put(key, KalturaCaptionPusher.start(target.feed(), store, checkpoints, target.captionUrl(),
+                target.captionToken(), settings.withCutoff(Cutoff.atEpoch(target.cutoff()))));
+        return Retry.RESTARTED;
+    }
+
     @Override
     public void close(LiveTask task) {
-        KalturaCaptionPusher pusher = pushers.remove(task.key());
+        KalturaCaptionPusher pusher;
+        synchronized (this) { // not while a retry starts a push that this would then leave running
+            pusher = pushers.remove(task.key());
+            targets.remove(task.key());
+        }
         if (pusher == null) {
             return;
         }

@@ -82,8 +82,7 @@ final class ReachTaskBoard implements TaskBoard {
         row.put("last_seq", store.lastSeq(task.streamId()));
         Optional<io.livecap.delivery.KalturaCaptionPusher> pusher = uplink == null ? Optional.empty()
                 : uplink.pusher(task.key());
-        row.put("caption_url", pusher.map(p -> Map.<String, Object>of("destination", p.destination(),
-                "confirmed_seq", p.confirmedSeq(), "connected", true)).orElse(null));
+        row.put("caption_url", pusher.map(ReachTaskBoard::delivery).orElse(null));
         row.put("caption_asset_id", task.captionAssetId());
         row.put("accuracy", task.accuracy());
         row.put("error", task.error());
@@ -102,6 +101,41 @@ final class ReachTaskBoard implements TaskBoard {
         }
         row.put("timeline", timeline);
         return row;
+    }
+
+    /** The push to the captionUrl: where, how far confirmed, over how many connections, and how it ended. */
+    private static Map<String, Object> delivery(io.livecap.delivery.KalturaCaptionPusher p) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("destination", p.destination());
+        d.put("confirmed_seq", p.confirmedSeq());
+        d.put("connections", p.connections());
+        var result = p.result();
+        d.put("state", result.map(r -> r.outcome().name().toLowerCase()).orElse("pushing"));
+        d.put("connected", result.isEmpty());
+        d.put("detail", result.map(io.livecap.delivery.PushResult::detail).orElse(null));
+        return d;
+    }
+
+    @Override
+    public Answer retryDelivery(String region, long id) {
+        TaskKey key;
+        try {
+            key = new TaskKey(region, id);
+        } catch (IllegalArgumentException e) {
+            return new Answer(400, Map.of("error", e.getMessage()));
+        }
+        if (tasks.find(key).isEmpty()) {
+            return new Answer(404, Map.of("error", "no REACH task " + key + " on this node"));
+        }
+        KalturaUplink.Retry retry = uplink == null ? KalturaUplink.Retry.NO_PUSH : uplink.retry(key);
+        return switch (retry) {
+            case RESTARTED -> new Answer(202, Map.of("region", region, "id", id, "delivery", "restarted",
+                    "caption_url", uplink.pusher(key).map(ReachTaskBoard::delivery).orElse(Map.of())));
+            case DELIVERED -> new Answer(409, Map.of("error", "task " + key
+                    + ": its captions were delivered (eos confirmed); nothing to retry"));
+            case NO_PUSH -> new Answer(409, Map.of("error", "task " + key
+                    + " has no captionUrl push to retry (not PROCESSING, or its push already closed)"));
+        };
     }
 
     private static boolean isState(String name) {

@@ -41,6 +41,8 @@ final class ConsoleRoutes {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
 
     private static final String FILES = "/io/livecap/console/";
+    /** {@code POST /v1/tasks/{region}/{id}/retry-delivery}. */
+    private static final Pattern RETRY_DELIVERY = Pattern.compile("^/v1/tasks/([A-Za-z0-9_-]{1,32})/([0-9]{1,18})/retry-delivery$");
     private static final Pattern FILE_NAME = Pattern.compile("^/console/([a-z0-9-]+\\.(html|js|css|svg))$");
     /** The stream page's meters want two updates a second at least; lists change more slowly. */
     static final long STREAM_PUSH_MS = 250;
@@ -61,7 +63,7 @@ final class ConsoleRoutes {
     /** The paths answered here. */
     static boolean owns(String path) {
         return path.equals("/") || path.startsWith("/console/") || path.equals("/v1/console/events")
-                || path.equals("/v1/tasks");
+                || path.equals("/v1/tasks") || path.startsWith("/v1/tasks/");
     }
 
     void serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, Verdict verdict) {
@@ -73,6 +75,23 @@ final class ConsoleRoutes {
         if (path.equals("/console/logout") && request.method() == HttpMethod.POST) {
             logins.logout(ConsoleLogins.sessionId(request.headers().get(HttpHeaderNames.COOKIE)));
             redirect(ctx, "/console/login.html", ConsoleLogins.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+            return;
+        }
+        var retry = RETRY_DELIVERY.matcher(path);
+        if (retry.matches() || path.startsWith("/v1/tasks/")) {
+            if (!verdict.allowed()) {
+                send(ctx, json(HttpResponseStatus.valueOf(verdict.status()),
+                        Map.of("error", verdict.reason(), "code", verdict.code())));
+            } else if (!retry.matches()) {
+                send(ctx, json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no such resource: " + path
+                        + " (POST /v1/tasks/{region}/{id}/retry-delivery)")));
+            } else if (request.method() != HttpMethod.POST) {
+                send(ctx, json(HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("error", request.method()
+                        + " is not allowed here; use POST")));
+            } else {
+                TaskBoard.Answer answer = watch.tasks().retryDelivery(retry.group(1), Long.parseLong(retry.group(2)));
+                send(ctx, json(HttpResponseStatus.valueOf(answer.status()), answer.body()));
+            }
             return;
         }
         if (request.method() != HttpMethod.GET) {

@@ -174,6 +174,8 @@ final class ConsoleWatch implements AutoCloseable {
         row.put("state", s == null ? "ended" : s.state().toString().toLowerCase());
         row.put("source", pullStatus != null ? "pull" : "push");
         row.put("pull_state", pullStatus == null ? null : pullStatus.state().wireName());
+        // redacted (userinfo, query values and the key are ***): the console is no place for a stream key
+        row.put("source_url", pull.map(p -> p.source().toString()).orElse(null));
         row.put("pull_error", pullStatus == null ? null : pullStatus.lastError());
         row.put("engine", sessions.engine().name());
         row.put("audio_ms", s == null ? null : s.audioMs());

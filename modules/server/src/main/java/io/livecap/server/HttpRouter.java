@@ -145,7 +145,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         ? Reply.json(HttpResponseStatus.OK, session.timingReport()) : notAllowed(method, "GET");
                 case "/channel-strategy" -> method == HttpMethod.PUT ? setStrategy(session, request)
                         : notAllowed(method, "PUT");
-                default -> method == HttpMethod.DELETE ? stopPull(session) : notAllowed(method, "DELETE");
+                default -> method == HttpMethod.DELETE ? endStream(session) : notAllowed(method, "DELETE");
             };
         }
         if (path.equals("/v1/streams") && method == HttpMethod.POST) {
@@ -253,12 +253,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private Reply stopPull(StreamSession session) {
-        if (!context.sessions().stopPull(session.streamId(), "stopped by operator")) {
-            return Reply.error(HttpResponseStatus.CONFLICT, "stream " + session.streamId()
-                    + " is pushed, not pulled: its source ends it");
+    /**
+     * {@code DELETE /v1/streams/{id}}: a pull is stopped; a pushed session is ended (its ingest websocket gets eos
+     * and closes 1000 "ended by operator"). Either way the captions of the audio received are finished, then eos.
+     */
+    private Reply endStream(StreamSession session) {
+        String id = session.streamId();
+        if (context.sessions().stopPull(id, "stopped by operator")) {
+            return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", id, "source", "pull", "state", "ending"));
         }
-        return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", session.streamId(), "state", "ending"));
+        Optional<IngestEndpoint> pushed = context.pushed().get(id);
+        if (pushed.isEmpty()) {
+            return Reply.error(HttpResponseStatus.CONFLICT, "stream " + id
+                    + " has no ingest connection here to end (a /v1/vosk session ends with its connection)");
+        }
+        pushed.get().endByOperator();
+        return Reply.json(HttpResponseStatus.OK, Map.of("stream_id", id, "source", "push", "state", "ending"));
     }
 
     /**

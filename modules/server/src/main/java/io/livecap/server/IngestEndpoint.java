@@ -33,6 +33,8 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
 
     private static final Logger log = LoggerFactory.getLogger(IngestEndpoint.class);
     private static final int PTS_BYTES = 8;
+    /** The session's end reason and the ingest websocket's close reason when an operator ended the stream. */
+    static final String ENDED_BY_OPERATOR = "ended by operator";
 
     private final String streamId;
     private final Sessions sessions;
@@ -45,6 +47,9 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
     private StreamSession session;
     private PushDecoder decoder; // compressed streams only
     private volatile boolean sourceGone;
+    private final PushedStreams pushed;
+    /** Set on the event loop when an operator ended the session: the source's further audio is dropped. */
+    private volatile boolean endedByOperator;
 
     IngestEndpoint(String streamId, ServerContext context) {
         this.streamId = streamId;
@@ -53,6 +58,7 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
         this.defaultLanguage = context.defaultLanguage();
         this.cap = context.ingestCap();
         this.startTimeout = context.limits().startTimeout();
+        this.pushed = context.pushed();
     }
 
     /** Takes an ingest slot, and gives the source {@code start_timeout} to say what it sends. */
@@ -89,6 +95,9 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
                 case "start" -> start(json);
                 case "eos" -> {
                     requireStarted();
+                    if (endedByOperator) {
+                        return; // already ending: the captions drain, then eos goes out
+                    }
                     if (json.path("end_event").asBoolean(false)) {
                         session.markEventEnded();
                     }
@@ -125,12 +134,16 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
             }
         }
         startDeadline.cancel(false);
+        pushed.add(streamId, this);
         sendJson(Map.of("type", "ready", "stream_id", streamId));
         log.info("stream {}: ingest from {} ({})", streamId, channel.remoteAddress(), format.codec());
     }
 
     @Override
     protected void onBinary(ByteBuf data) {
+        if (endedByOperator) {
+            return; // the session is draining: audio after the operator's end is not captioned
+        }
         try {
             requireStarted();
             int size = data.readableBytes();
@@ -182,8 +195,28 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
         }
     }
 
+    /**
+     * {@code DELETE /v1/streams/{id}} on a pushed stream: the session finishes the captions of the audio it has,
+     * sends eos to its subscribers, then this connection gets eos and closes 1000 "ended by operator".
+     */
+    void endByOperator() {
+        channel.eventLoop().execute(() -> {
+            if (session == null || session.isEnded() || endedByOperator) {
+                return;
+            }
+            endedByOperator = true;
+            log.info("stream {}: ended by operator after {} ms of audio", streamId, session.audioMs());
+            if (decoder != null) {
+                decoder.endOfInput(); // decode what arrived; the decoder then ends the session
+            } else {
+                session.end(ENDED_BY_OPERATOR);
+            }
+        });
+    }
+
     @Override
     protected void onClosed() {
+        pushed.remove(streamId, this);
         if (startDeadline != null) {
             startDeadline.cancel(false);
         }
@@ -222,7 +255,7 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
 
         @Override
         public void onEnd() {
-            session.end(sourceGone ? "source disconnected" : "end of stream");
+            session.end(sourceGone ? "source disconnected" : endedByOperator ? ENDED_BY_OPERATOR : "end of stream");
         }
 
         @Override
@@ -261,7 +294,7 @@ final class IngestEndpoint extends WebSocketEndpoint implements SessionObserver 
         channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
         if (channel.isActive() && !isClosing()) {
             sendJson(Map.of("type", "eos", "stream_id", streamId, "seq", lastSeq));
-            close(1000, "end of stream");
+            close(1000, endedByOperator ? ENDED_BY_OPERATOR : "end of stream");
         }
     }
 

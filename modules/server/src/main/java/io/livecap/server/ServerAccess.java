@@ -35,10 +35,11 @@ import java.util.regex.Pattern;
  *                                             business; a captions-read credential reads the streams it is given)
  *   DELETE /v1/captions/{id}                  admin (removes a stream's stored captions for good)
  *   ws /v1/vosk                               ingest key
- *   /v1/streams, /v1/streams/{id}/...         operator (list, health, timing, pulls, channel strategy)
+ *   /v1/streams, /v1/streams/{id}/...         operator (list, health, timing, pulls, channel strategy, end)
  *   /v1/cluster                               operator (nodes, heartbeats, leases)
  *   /v1/tokens, /v1/tokens/{id}               operator for stream tokens, admin for keys (TokenApi decides)
  *   /, /v1/console/events, /v1/tasks          operator (the console; without a credential / sends to the login)
+ *   POST /v1/tasks/{region}/{id}/retry-delivery  operator (restarts a task's captionUrl push)
  *   /console/...                              open (the console's files and its login form)
  *   anything else                             any valid credential (then 404)
  * </pre>
@@ -88,8 +89,8 @@ final class ServerAccess {
             needed = Role.INGEST;
         } else if (path.equals("/metrics") || path.equals("/v1/captions") || path.equals("/v1/streams")
                 || path.startsWith("/v1/streams/") || path.equals("/") || path.startsWith("/v1/console/")
-                || path.equals("/v1/tasks") || path.equals("/v1/cluster") || path.equals("/v1/alerts")
-                || path.startsWith("/v1/alerts/")) {
+                || path.equals("/v1/tasks") || path.startsWith("/v1/tasks/") || path.equals("/v1/cluster")
+                || path.equals("/v1/alerts") || path.startsWith("/v1/alerts/")) {
             needed = Role.OPERATOR;
         } else {
             needed = null; // /v1/tokens refines by what is asked; unknown paths need only a valid credential

@@ -13,4 +13,13 @@ public interface TaskBoard {
     TaskBoard NONE = List::of;
 
     List<Map<String, Object>> tasks();
+
+    /** The answer to {@code POST /v1/tasks/{region}/{id}/retry-delivery}: an HTTP status and its JSON body. */
+    record Answer(int status, Map<String, Object> body) {
+    }
+
+    /** Restarts a task's push to its captionUrl from the last confirmed seq; a node without REACH has no tasks. */
+    default Answer retryDelivery(String region, long id) {
+        return new Answer(404, Map.of("error", "no REACH task " + region + "/" + id + " on this node"));
+    }
 }

@@ -43,7 +43,7 @@ function listen(query, onSnapshot) {
 }
 
 // ---------- streams ----------
-const COLUMNS = ['stream', 'state', 'source', 'pull', 'engine', 'audio', 'backlog', 'latency', 'last', 'alerts'];
+const COLUMNS = ['stream', 'state', 'source', 'pull', 'url', 'engine', 'audio', 'backlog', 'latency', 'last', 'alerts'];
 const rows = new Map();
 
 function streamRow(id) {
@@ -79,6 +79,7 @@ function showStreams(snapshot) {
     const pull = cell('pull');
     text(pull, s.pull_state || '');
     cls(pull, 'c-pull' + (s.pull_state ? ' pull-' + s.pull_state : ''));
+    text(cell('url'), s.source_url || ''); // redacted by the server: no key or password reaches the page
     text(cell('engine'), s.engine);
     text(cell('audio'), seconds(s.audio_ms));
     text(cell('backlog'), s.backlog_ms === null || s.backlog_ms === undefined ? '' : s.backlog_ms + ' ms');
@@ -299,6 +300,7 @@ function showStream(page) {
 $('strategy-set').addEventListener('click', () => call('PUT',
   '/v1/streams/' + encodeURIComponent(current) + '/channel-strategy', { strategy: $('strategy').value },
   $('control-result')));
+// DELETE stops a pull, or ends a pushed session (its ingest websocket gets eos and closes "ended by operator")
 $('stop-pull').addEventListener('click', () => call('DELETE', '/v1/streams/' + encodeURIComponent(current), null,
   $('control-result')));
 
@@ -312,8 +314,14 @@ function taskCard(key) {
     card.className = 'task';
     card.id = 'task-' + key;
     card.innerHTML = '<h3><span class="t-title"></span> <span class="badge t-state"></span></h3>'
-      + '<p class="t-slot"></p><p class="t-next"></p><p class="t-delivery"></p><p class="t-alerts alert"></p>'
-      + '<ol class="timeline"></ol>';
+      + '<p class="t-slot"></p><p class="t-next"></p><p class="t-delivery"></p>'
+      + '<p class="controls"><button class="t-retry">Retry delivery</button> <span class="result t-result"></span></p>'
+      + '<p class="t-alerts alert"></p><ol class="timeline"></ol>';
+    const cut = key.lastIndexOf('-'); // ids are numbers; a region name may hold a '-'
+    const [region, id] = [key.substring(0, cut), key.substring(cut + 1)];
+    card.querySelector('.t-retry').addEventListener('click', () => call('POST', '/v1/tasks/'
+      + encodeURIComponent(region) + '/' + encodeURIComponent(id) + '/retry-delivery', null,
+      card.querySelector('.t-result')));
     $('tasks').appendChild(card);
     taskCards.set(key, card);
   }
@@ -332,9 +340,14 @@ function showTasks(snapshot) {
     text(q('t-next'), 'next: ' + t.next.step + (t.next.at ? ' at ' + t.next.at : ''));
     const url = t.caption_url;
     text(q('t-delivery'), 'stream ' + t.stream_id + (t.stream_live ? ' (live)' : '') + ', last seq ' + t.last_seq
-      + (url ? ' · captionUrl ' + url.destination + ' confirmed seq ' + url.confirmed_seq : ' · captionUrl not connected')
+      + (url ? ' · captionUrl ' + url.destination + ' ' + url.state + ', confirmed seq ' + url.confirmed_seq + ', '
+        + url.connections + ' connection(s)' + (url.detail ? ' (' + url.detail + ')' : '')
+        : ' · captionUrl not connected')
       + (t.caption_asset_id ? ' · asset ' + t.caption_asset_id + ', accuracy ' + t.accuracy + '%' : '')
       + (t.error ? ' · error: ' + t.error : ''));
+    const delivery = q('t-delivery');
+    cls(delivery, 't-delivery' + (url && (url.state === 'refused' || url.state === 'incomplete') ? ' alert' : ''));
+    delivery.dataset.state = url ? url.state : '';
     text(q('t-alerts'), (t.alerts || []).length ? 'alerts: ' + t.alerts.join(', ') : '');
     // the trail only grows: new steps are appended; a step's time may arrive a snapshot after the step itself
     const timeline = q('timeline');

@@ -42,15 +42,22 @@ public final class PullStream implements DecodedAudioListener {
     private final PullStateListener states;
     private volatile PullStatus status;
     private final PullDecoder decoder;
+    private final PullSource source;
 
     PullStream(StreamSession session, PullSource source, PullSettings settings, PullStateListener states) {
         this.session = session;
+        this.source = source;
         this.states = states;
         this.decoder = PullDecoder.start(session.streamId(), source, settings, this, this::onPullState);
     }
 
     public StreamSession session() {
         return session;
+    }
+
+    /** Where the audio comes from; its {@code toString()} is the redacted URL, safe to show. */
+    public PullSource source() {
+        return source;
     }
 
     /** Where the pull stands now. */
