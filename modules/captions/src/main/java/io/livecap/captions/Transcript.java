@@ -36,6 +36,25 @@ public final class Transcript {
     }
 
     /**
+     * The cues of the finals laid out again for reading ({@link CueBuilder}): every cue within {@code rules} (line
+     * width, lines, characters per second, shortest and longest time on screen), none overlapping, short finals
+     * merged and long ones split at word times. What livecap delivers.
+     */
+    public static Transcript of(List<Caption> finals, Duration offset, CueRules rules) {
+        List<Caption> distinct = distinctFinals(finals);
+        String language = "";
+        for (Caption fin : distinct) {
+            if (fin.language() != null && !fin.language().isBlank()) {
+                language = fin.language().strip();
+                break;
+            }
+        }
+        List<Cue> cues = new CueBuilder(rules).build(distinct, offset.toMillis());
+        log.debug("transcript: {} distinct finals became {} cues for reading", distinct.size(), cues.size());
+        return new Transcript(cues, language);
+    }
+
+    /**
      * @param finals the stream's final captions (partials are ignored), in any order, duplicates by seq allowed
      * @param offset where stream time 0 falls in the recording; negative when the recording began after the audio
      *               livecap saw (cues then before the recording are dropped, and one straddling its start is cut)

@@ -16,9 +16,17 @@ public final class TranscriptWriter {
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*");
 
     private final OutputFormat format;
+    /** null: the finals' own blocks, only repaired ({@link Transcript#of(List, Duration)}). */
+    private final CueRules rules;
 
     public TranscriptWriter(OutputFormat format) {
+        this(format, null);
+    }
+
+    /** A writer whose cues are laid out for reading within {@code rules} ({@link Transcript#of(List, Duration, CueRules)}). */
+    public TranscriptWriter(OutputFormat format, CueRules rules) {
         this.format = format;
+        this.rules = rules;
     }
 
     public OutputFormat format() {
@@ -27,12 +35,12 @@ public final class TranscriptWriter {
 
     /** The file for finals whose stream time 0 is the recording's time 0. */
     public String write(List<Caption> finals) {
-        return write(Transcript.of(finals));
+        return write(finals, Duration.ZERO);
     }
 
     /** The file for finals whose stream time 0 falls at {@code offset} in the recording. */
     public String write(List<Caption> finals, Duration offset) {
-        return write(Transcript.of(finals, offset));
+        return write(rules == null ? Transcript.of(finals, offset) : Transcript.of(finals, offset, rules));
     }
 
     public String write(Transcript transcript) {
