@@ -72,12 +72,25 @@ class CaptionAssetReadingRulesTest {
             assertEquals(List.of(), partner.warnings(), name + " " + format);
             assertEquals(cues.size(), partner.cues(), name + " " + format);
         }
+        // how far a cue's start is from its first word's: late (lag) when reading time pushed it, early (lead)
+        List<Long> wordStarts = finals.stream().flatMap(f -> f.words().stream()).map(CaptionWord::startMs)
+                .sorted().toList();
+        long lag = 0;
+        long lead = 0;
+        int word = 0;
+        for (Cue c : cues) {
+            long offset = c.startMs() - wordStarts.get(word);
+            lag = Math.max(lag, offset);
+            lead = Math.max(lead, -offset);
+            word += String.join(" ", c.lines()).split(" ").length;
+        }
         System.out.printf(Locale.ROOT, "%s: %d finals; finals' own cues %d (%d break a reading rule, max %.1f cps,"
-                        + " %d-%d ms); reading cues %d (max %.1f cps, %d-%d ms, max %d lines of <= %d chars)%n",
+                        + " %d-%d ms); reading cues %d (max %.1f cps, %d-%d ms, max %d lines of <= %d chars,"
+                        + " start up to %d ms after / %d ms before its first word)%n",
                 name, finals.size(), before.size(), broken(before), maxCps(before), minMs(before), maxMs(before),
                 cues.size(), maxCps(cues), minMs(cues), maxMs(cues),
                 cues.stream().mapToInt(c -> c.lines().size()).max().orElse(0),
-                cues.stream().flatMap(c -> c.lines().stream()).mapToInt(String::length).max().orElse(0));
+                cues.stream().flatMap(c -> c.lines().stream()).mapToInt(String::length).max().orElse(0), lag, lead);
         assertEquals(0, broken(cues), name);
     }
 
