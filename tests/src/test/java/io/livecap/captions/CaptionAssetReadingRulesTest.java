@@ -59,6 +59,31 @@ class CaptionAssetReadingRulesTest {
         check("long run (" + atMs / 1000 + " s)", stitched);
     }
 
+    /** What a resumed, revising stream may store (overlaps, repeats, zero lengths, markup, control characters). */
+    @Test
+    void anyStoredFinalsGiveAnAssetWithinTheReadingRules() {
+        java.util.Random random = new java.util.Random(1515);
+        int checked = 0;
+        for (int run = 0; run < 300; run++) {
+            List<Caption> finals = Finals.random(random);
+            Duration offset = Duration.ofMillis(random.nextInt(10_001) - 5000);
+            Transcript transcript = Transcript.of(finals, offset, RULES);
+            if (transcript.isEmpty()) {
+                continue;
+            }
+            assertEquals(0, broken(transcript.cues()), "run " + run);
+            for (OutputFormat format : OutputFormat.values()) {
+                String file = new TranscriptWriter(format, RULES).write(finals, offset);
+                int r = run;
+                assertEquals(List.of(), SubtitleValidator.problems(format, file, RULES), () -> "run " + r + "\n" + file);
+                SubtitleValidator.Report partner = SubtitleValidator.check(format, file, PARTNER);
+                assertTrue(partner.valid() && partner.warnings().isEmpty(), () -> "run " + r + ": " + partner);
+                checked++;
+            }
+        }
+        assertTrue(checked > 400, "too few files checked: " + checked);
+    }
+
     private static void check(String name, List<Caption> finals) {
         List<Cue> before = Transcript.of(finals).cues();
         Transcript after = Transcript.of(finals, Duration.ZERO, RULES);

@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * trimmed to the next start; a cue too short is extended forward into the free time before the next cue, else
  * started earlier into the free time after the previous one, else merged with the next cue (their lines joined).
  * Two cues that overlap and start less than {@link Cue#MIN_DURATION_MS} apart are merged too.
+ *
+ * <p>That is the finals' own blocks, only repaired. What livecap delivers is {@link #of(List, Duration, CueRules)}:
+ * the finals' words laid out again into cues within the reading rules ({@link CueBuilder}).
  */
 public final class Transcript {
 

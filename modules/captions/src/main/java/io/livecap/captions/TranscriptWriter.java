@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Writes a {@link Transcript} as the text of an SRT, WebVTT or DFXP (TTML) file, to be sent as UTF-8 without a byte
  * order mark. Times come from the transcript unchanged, so the file is as valid as the transcript:
- * {@link SubtitleValidator} accepts every file this writes that has at least one cue.
+ * {@link SubtitleValidator} accepts every file this writes that has at least one cue, and a writer given
+ * {@link CueRules} writes files it accepts under those reading rules too.
  */
 public final class TranscriptWriter {
 
