@@ -59,23 +59,37 @@ public final class SubtitleValidator {
     private static final Pattern TTML_CLOCK = Pattern.compile("^(\\d{2,}):([0-5]\\d):([0-5]\\d)(\\.\\d+)?$");
     private static final Pattern TTML_OFFSET = Pattern.compile("^(\\d+(?:\\.\\d+)?)(h|m|s|ms)$");
 
-    private record ParsedCue(int number, long startMs, long endMs, String text) {
+    private record ParsedCue(int number, long startMs, long endMs, String text, List<String> lines) {
     }
 
     private final OutputFormat format;
     private final Rules rules;
+    /** The reading rules too, or null for structure and times alone. */
+    private final CueRules reading;
     private final List<String> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<ParsedCue> cues = new ArrayList<>();
 
-    private SubtitleValidator(OutputFormat format, Rules rules) {
+    private SubtitleValidator(OutputFormat format, Rules rules, CueRules reading) {
         this.format = format;
         this.rules = rules;
+        this.reading = reading;
     }
 
     /** {@code text} read as {@code format} under {@code rules}. */
     public static Report check(OutputFormat format, String text, Rules rules) {
-        SubtitleValidator validator = new SubtitleValidator(format, rules);
+        return check(format, text, rules, null);
+    }
+
+    /**
+     * {@code text} read as {@code format} under {@code rules} and the reading rules: every cue has at most
+     * {@code maxLines} lines of at most {@code maxCharsPerLine} characters, is shown at least {@code minMs} and at
+     * most {@code maxMs}, and at no more than {@code maxCps} characters per second (its lines joined by a space).
+     * No exception is allowed: where a cue's words were said too fast for its text, livecap's builder has already
+     * given the cue more time ({@link CueBuilder}). Under {@link Rules#PARTNER} these are warnings, not errors.
+     */
+    public static Report check(OutputFormat format, String text, Rules rules, CueRules reading) {
+        SubtitleValidator validator = new SubtitleValidator(format, rules, reading);
         validator.check(text == null ? "" : text);
         return new Report(validator.cues.size(), List.copyOf(validator.errors), List.copyOf(validator.warnings));
     }
@@ -87,6 +101,11 @@ public final class SubtitleValidator {
 
     public static boolean isValid(OutputFormat format, String text) {
         return problems(format, text).isEmpty();
+    }
+
+    /** The problems of {@code text} under livecap's rules and the reading rules; empty when the file is valid. */
+    public static List<String> problems(OutputFormat format, String text, CueRules reading) {
+        return check(format, text, Rules.LIVECAP, reading).errors();
     }
 
     /** A problem every partner refuses. */
@@ -141,7 +160,8 @@ public final class SubtitleValidator {
                         + "\" (want HH:MM:SS,mmm --> HH:MM:SS,mmm)");
                 continue;
             }
-            cues.add(new ParsedCue(number, millis(timing, 1), millis(timing, 5), join(block.subList(2, block.size()))));
+            List<String> lines = block.subList(2, block.size());
+            cues.add(new ParsedCue(number, millis(timing, 1), millis(timing, 5), join(lines), List.copyOf(lines)));
         }
     }
 
@@ -182,7 +202,8 @@ public final class SubtitleValidator {
                     livecapRefuses("cue " + number + ": unescaped '&' or '<' in \"" + clip(line) + "\"");
                 }
             }
-            cues.add(new ParsedCue(number, millis(timing, 1), millis(timing, 5), join(lines)));
+            cues.add(new ParsedCue(number, millis(timing, 1), millis(timing, 5), join(lines),
+                    lines.stream().map(SubtitleValidator::unescape).toList()));
         }
     }
 
@@ -235,7 +256,7 @@ public final class SubtitleValidator {
             }
             long startMs = parentMs + beginMs;
             cues.add(new ParsedCue(number, startMs, endMs != null ? parentMs + endMs : startMs + durMs,
-                    p.getTextContent().strip()));
+                    p.getTextContent().strip(), dfxpLines(p)));
         }
     }
 
@@ -259,10 +280,64 @@ public final class SubtitleValidator {
             }
             if (cue.text().isBlank()) {
                 refused(label(cue) + ": has no text");
+            } else if (reading != null) {
+                checkReading(cue);
             }
             previousStartMs = cue.startMs();
             previousEndMs = Math.max(previousEndMs, cue.endMs());
         }
+    }
+
+    private void checkReading(ParsedCue cue) {
+        long durationMs = cue.endMs() - cue.startMs();
+        if (cue.lines().size() > reading.maxLines()) {
+            livecapRefuses(label(cue) + ": " + cue.lines().size() + " lines, more than " + reading.maxLines());
+        }
+        for (String line : cue.lines()) {
+            if (line.length() > reading.maxCharsPerLine()) {
+                livecapRefuses(label(cue) + ": a line of " + line.length() + " characters, more than "
+                        + reading.maxCharsPerLine() + ": \"" + clip(line) + "\"");
+            }
+        }
+        if (durationMs > 0 && durationMs < reading.minMs()) {
+            livecapRefuses(label(cue) + ": on screen " + durationMs + " ms, less than " + reading.minMs() + " ms");
+        }
+        if (durationMs > reading.maxMs()) {
+            livecapRefuses(label(cue) + ": on screen " + durationMs + " ms, more than " + reading.maxMs() + " ms");
+        }
+        int chars = String.join(" ", cue.lines()).length();
+        if (durationMs > 0 && !reading.readable(chars, durationMs)) {
+            livecapRefuses(label(cue) + String.format(java.util.Locale.ROOT,
+                    ": %d characters in %d ms is %.1f characters per second, more than %s", chars, durationMs,
+                    chars * 1000.0 / durationMs, reading.maxCps()));
+        }
+    }
+
+    /** The lines of a TTML paragraph: its text, broken at each {@code <br/>}. */
+    private static List<String> dfxpLines(Element p) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        collectLines(p, line, lines);
+        lines.add(line.toString());
+        return lines.stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    private static void collectLines(Node node, StringBuilder line, List<String> lines) {
+        for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child.getNodeType() == Node.TEXT_NODE || child.getNodeType() == Node.CDATA_SECTION_NODE) {
+                line.append(child.getNodeValue());
+            } else if (child instanceof Element e && "br".equals(e.getLocalName())) {
+                lines.add(line.toString());
+                line.setLength(0);
+            } else {
+                collectLines(child, line, lines);
+            }
+        }
+    }
+
+    /** WebVTT cue text as shown: the character references livecap writes read as their characters. */
+    private static String unescape(String line) {
+        return line.strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     /** Runs of non-blank lines. */

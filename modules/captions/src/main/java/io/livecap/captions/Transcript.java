@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * trimmed to the next start; a cue too short is extended forward into the free time before the next cue, else
  * started earlier into the free time after the previous one, else merged with the next cue (their lines joined).
  * Two cues that overlap and start less than {@link Cue#MIN_DURATION_MS} apart are merged too.
+ *
+ * <p>That is the finals' own blocks, only repaired. What livecap delivers is {@link #of(List, Duration, CueRules)}:
+ * the finals' words laid out again into cues within the reading rules ({@link CueBuilder}).
  */
 public final class Transcript {
 
@@ -33,6 +36,25 @@ public final class Transcript {
 
     public static Transcript of(List<Caption> finals) {
         return of(finals, Duration.ZERO);
+    }
+
+    /**
+     * The cues of the finals laid out again for reading ({@link CueBuilder}): every cue within {@code rules} (line
+     * width, lines, characters per second, shortest and longest time on screen), none overlapping, short finals
+     * merged and long ones split at word times. What livecap delivers.
+     */
+    public static Transcript of(List<Caption> finals, Duration offset, CueRules rules) {
+        List<Caption> distinct = distinctFinals(finals);
+        String language = "";
+        for (Caption fin : distinct) {
+            if (fin.language() != null && !fin.language().isBlank()) {
+                language = fin.language().strip();
+                break;
+            }
+        }
+        List<Cue> cues = new CueBuilder(rules).build(distinct, offset.toMillis());
+        log.debug("transcript: {} distinct finals became {} cues for reading", distinct.size(), cues.size());
+        return new Transcript(cues, language);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Writes a {@link Transcript} as the text of an SRT, WebVTT or DFXP (TTML) file, to be sent as UTF-8 without a byte
  * order mark. Times come from the transcript unchanged, so the file is as valid as the transcript:
- * {@link SubtitleValidator} accepts every file this writes that has at least one cue.
+ * {@link SubtitleValidator} accepts every file this writes that has at least one cue, and a writer given
+ * {@link CueRules} writes files it accepts under those reading rules too.
  */
 public final class TranscriptWriter {
 
@@ -16,9 +17,17 @@ public final class TranscriptWriter {
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*");
 
     private final OutputFormat format;
+    /** null: the finals' own blocks, only repaired ({@link Transcript#of(List, Duration)}). */
+    private final CueRules rules;
 
     public TranscriptWriter(OutputFormat format) {
+        this(format, null);
+    }
+
+    /** A writer whose cues are laid out for reading within {@code rules} ({@link Transcript#of(List, Duration, CueRules)}). */
+    public TranscriptWriter(OutputFormat format, CueRules rules) {
         this.format = format;
+        this.rules = rules;
     }
 
     public OutputFormat format() {
@@ -27,12 +36,12 @@ public final class TranscriptWriter {
 
     /** The file for finals whose stream time 0 is the recording's time 0. */
     public String write(List<Caption> finals) {
-        return write(Transcript.of(finals));
+        return write(finals, Duration.ZERO);
     }
 
     /** The file for finals whose stream time 0 falls at {@code offset} in the recording. */
     public String write(List<Caption> finals, Duration offset) {
-        return write(Transcript.of(finals, offset));
+        return write(rules == null ? Transcript.of(finals, offset) : Transcript.of(finals, offset, rules));
     }
 
     public String write(Transcript transcript) {

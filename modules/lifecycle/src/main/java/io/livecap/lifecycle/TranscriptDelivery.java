@@ -3,6 +3,7 @@ package io.livecap.lifecycle;
 import io.livecap.captions.Accuracy;
 import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionWord;
+import io.livecap.captions.CueRules;
 import io.livecap.reach.OutputFormat;
 import io.livecap.captions.SubtitleValidator;
 import io.livecap.captions.TranscriptWriter;
@@ -15,7 +16,7 @@ import java.util.List;
 
 /**
  * The transcript a Live task delivers: every stored final caption of its stream, exactly once, in the catalog
- * item's output format, validated before it leaves.
+ * item's output format, its cues laid out for reading ({@link CueRules}), validated before it leaves.
  *
  * <p>Times are rebased on the wall clock: a caption's time in the file is its {@code start_epoch} minus the start
  * of the ordered slot ({@code taskJobData.startDate}, buffers included: {@link io.livecap.reach.OrderedSlot}). Stream
@@ -29,9 +30,17 @@ public final class TranscriptDelivery {
     }
 
     private final CaptionStore store;
+    private final CueRules rules;
 
+    /** Assets under the default reading rules ({@link CueRules#DEFAULTS}). */
     public TranscriptDelivery(CaptionStore store) {
+        this(store, CueRules.DEFAULTS);
+    }
+
+    /** Assets whose cues respect {@code rules} (the {@code captions.cue_*} settings), checked before they leave. */
+    public TranscriptDelivery(CaptionStore store, CueRules rules) {
         this.store = store;
+        this.rules = rules;
     }
 
     public Transcript build(LiveTask task) {
@@ -42,8 +51,8 @@ public final class TranscriptDelivery {
         }
         List<Caption> rebased = rebase(finals, task.captionsFrom());
         OutputFormat format = OutputFormat.of(task.outputFormat().code());
-        String content = new TranscriptWriter(format).write(rebased);
-        List<String> problems = SubtitleValidator.problems(format, content);
+        String content = new TranscriptWriter(format, rules).write(rebased);
+        List<String> problems = SubtitleValidator.problems(format, content, rules);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the " + format + " transcript is invalid: " + problems);
         }

@@ -74,10 +74,18 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
      * {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions);
      * {@code stability}: how steady partials are (off, low, medium, high; see captions' Stability);
      * {@code punctuation}: {@code rules} gives captions sentence case and punctuation (captions' RuleRestorer),
-     * {@code off} leaves the engine's words as they are.
+     * {@code off} leaves the engine's words as they are. {@code cue*}: the reading rules of delivered assets
+     * (captions' CueRules).
      */
     public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds,
-                           String stability, String punctuation) {
+                           String stability, String punctuation, int cueMaxCharsPerLine, int cueMaxLines,
+                           double cueMaxCps, double cueMinSeconds, double cueMaxSeconds) {
+
+        /** The reading rules the cues of delivered SRT/VTT/DFXP files respect. */
+        public io.livecap.captions.CueRules cueRules() {
+            return new io.livecap.captions.CueRules(cueMaxCharsPerLine, cueMaxLines, cueMaxCps,
+                    Math.round(cueMinSeconds * 1000), Math.round(cueMaxSeconds * 1000));
+        }
 
         public boolean restoresCaseAndPunctuation() {
             return punctuation == null || punctuation.equals("rules");
@@ -281,6 +289,11 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
             captions.stabilityLevel();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
+        }
+        try {
+            captions.cueRules();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("captions.cue_*: " + e.getMessage());
         }
         try {
             ChannelStrategy.parse(audio.channelStrategy);

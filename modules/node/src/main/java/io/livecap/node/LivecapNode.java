@@ -167,7 +167,7 @@ public final class LivecapNode implements AutoCloseable {
         KalturaUplink uplink = config.reach().enabled()
                 ? new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()) : null;
         Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), uplink, store, hub,
-                sessions, tasks, leases) : null;
+                sessions, tasks, leases, config.captions().cueRules()) : null;
         server.showTasks(new ReachTaskBoard(tasks, uplink, sessions, store));
         return new LivecapNode(engine, database, leases, lifecycle, tasks, sessions, server, address, authenticator,
                 firstAdminKey, retention);
@@ -233,7 +233,8 @@ public final class LivecapNode implements AutoCloseable {
 
     private static Lifecycle startLifecycle(LivecapConfig.Reach reach, KalturaUplink uplink,
                                             JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
-                                            LiveTaskRepository tasks, JdbcLeases leases) {
+                                            LiveTaskRepository tasks, JdbcLeases leases,
+                                            io.livecap.captions.CueRules cueRules) {
         Map<String, ReachClient> clients = new LinkedHashMap<>();
         for (LivecapConfig.ReachEndpoint e : reach.endpoints()) {
             ReachEndpoint endpoint = new ReachEndpoint(e.region(), URI.create(e.url()), e.partnerId(), e.vendor(),
@@ -245,7 +246,7 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(reach.deliveryGraceSeconds()));
         LiveTaskRunner runner = new LiveTaskRunner(clients, tasks, sessions, hub,
                 uplink,
-                new TranscriptDelivery(store), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
+                new TranscriptDelivery(store, cueRules), machine, Duration.ofSeconds(reach.assetReadySeconds()), clock);
         Lifecycle lifecycle = new Lifecycle(new ReachPoller(List.copyOf(clients.values()), tasks), tasks, runner,
                 Duration.ofSeconds(reach.pollSeconds()), Duration.ofMillis(reach.tickMs()), clock, leases);
         lifecycle.start();

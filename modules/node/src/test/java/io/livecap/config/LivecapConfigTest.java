@@ -52,6 +52,16 @@ class LivecapConfigTest {
     }
 
     @Test
+    void assetCuesFollowTheDefaultReadingRulesAndImpossibleOnesAreRefused() {
+        assertEquals(io.livecap.captions.CueRules.DEFAULTS, LivecapConfig.defaults().captions().cueRules());
+        assertEquals(32, LivecapConfig.load(null, Map.of(), Map.of("captions.cue_max_chars_per_line", "32"))
+                .captions().cueRules().maxCharsPerLine());
+        ConfigException e = assertThrows(ConfigException.class, () -> LivecapConfig.load(null, Map.of(),
+                Map.of("captions.cue_max_cps", "5")));
+        assertTrue(e.getMessage().contains("captions.cue_"), e.getMessage());
+    }
+
+    @Test
     void partialsAreMediumStableByDefaultAndAnUnknownLevelIsRefused() {
         assertEquals(io.livecap.captions.Stability.MEDIUM, LivecapConfig.defaults().captions().stabilityLevel());
         assertEquals(io.livecap.captions.Stability.OFF, LivecapConfig.load(null, Map.of(),
