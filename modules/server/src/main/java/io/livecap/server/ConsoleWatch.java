@@ -34,12 +34,15 @@ final class ConsoleWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleWatch.class);
     static final Duration KEPT_ENDED = Duration.ofMinutes(15);
+    /** How long a stream's eos may take to reach its watch once the stream is gone from the live list. */
+    private static final Duration EOS_GRACE = Duration.ofSeconds(2);
     /** Backlog above this is an alert: the transcript lags the audio. */
     static final long LAGGING_BACKLOG_MS = 2_000;
 
     private final Sessions sessions;
     private final Map<String, StreamWatch> watches = new ConcurrentHashMap<>();
     private final Map<String, CaptionFeed> feeds = new ConcurrentHashMap<>();
+    private final Map<String, Instant> goneSince = new ConcurrentHashMap<>(); // ids whose stream left, eos unseen
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "console-watch");
         t.setDaemon(true);
@@ -102,10 +105,21 @@ final class ConsoleWatch implements AutoCloseable {
             }
             alerts.board().expireEvents();
             meters.observe(List.copyOf(sessions.live()));
-            // a feed is let go as soon as its stream ends (the hub drops unheld feeds); the watch's memory stays
+            // a feed is let go as soon as its stream ends (the hub drops unheld feeds); the watch's memory stays.
+            // A stream that ended before the watch attached never sends it eos: gone a while, it counts as ended
+            Instant now = Instant.now();
             for (String id : List.copyOf(feeds.keySet())) {
                 StreamWatch watch = watches.get(id);
-                if (watch == null || (watch.endedAt() != null && sessions.get(id).isEmpty())) {
+                if (!sessions.get(id).isEmpty()) {
+                    goneSince.remove(id);
+                    continue;
+                }
+                Instant gone = goneSince.computeIfAbsent(id, k -> now);
+                if (watch == null || watch.endedAt() != null || gone.isBefore(now.minus(EOS_GRACE))) {
+                    if (watch != null) {
+                        watch.noteGone();
+                    }
+                    goneSince.remove(id);
                     release(id, watch);
                 }
             }

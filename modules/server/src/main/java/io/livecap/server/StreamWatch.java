@@ -116,6 +116,15 @@ final class StreamWatch implements CaptionSubscriber {
         log("ended", reason + " (last seq " + lastSeq + ")");
     }
 
+    /** The stream left the live list and its eos never came (it ended before this watch attached). */
+    synchronized void noteGone() {
+        if (endedAt == null) {
+            endedAt = Instant.now();
+            partial = null;
+            log("ended", "the stream is gone");
+        }
+    }
+
     /** Notes what the console only sees by looking: a pull's state, new gaps and pts jumps. */
     synchronized void observe(String pullState, int gaps, int jumps) {
         if (pullState != null && !pullState.equals(lastPull)) {
