@@ -59,6 +59,8 @@ class ClusterEndToEndTest {
         builder.environment().put("LIVECAP_CLUSTER_NODE_ID", node);
         builder.environment().put("LIVECAP_CLUSTER_LEASE_TTL_SECONDS", "6");
         builder.environment().put("LIVECAP_CLUSTER_HEARTBEAT_MS", "1000");
+        // the sandbox serves the event's media on loopback, which a pull refuses unless allow-listed
+        builder.environment().put("LIVECAP_INGEST_ALLOWED_NETWORKS", "127.0.0.0/8,::1");
         builder.environment().put("LIVECAP_REACH_POLL_SECONDS", "1");
         builder.environment().put("LIVECAP_REACH_TICK_MS", "200");
         builder.environment().put("LIVECAP_REACH_KEEP_ALIVE_SECONDS", "2");

@@ -46,6 +46,8 @@ class RestartEndToEndTest {
                 .redirectOutput(dir.resolve(name + ".log").toFile()).directory(dir.toFile());
         builder.environment().put("LIVECAP_REACH_KS_US", region.vendorKs().reveal());
         builder.environment().put("LIVECAP_STORE_URL", "jdbc:h2:file:" + dir.resolve("livecap"));
+        // the sandbox serves the event's media on loopback, which a pull refuses unless allow-listed
+        builder.environment().put("LIVECAP_INGEST_ALLOWED_NETWORKS", "127.0.0.0/8,::1");
         builder.environment().put("LIVECAP_REACH_POLL_SECONDS", "1");
         builder.environment().put("LIVECAP_REACH_TICK_MS", "200");
         builder.environment().put("LIVECAP_REACH_KEEP_ALIVE_SECONDS", "2");
