@@ -1,6 +1,7 @@
 package io.livecap.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Disabled;
 import io.livecap.reach.TaskStatus;
 import io.livecap.sandbox.ReachSandbox;
 import io.livecap.sandbox.SandboxConfig;
