@@ -9,7 +9,6 @@ import io.livecap.store.Database;
 import io.livecap.store.JdbcCaptionStore;
 import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.TestEngines;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,20 +54,18 @@ class RestartEndToEndTest {
         return builder.start();
     }
 
-    @Disabled("open: since the reading-rate cue builder (issue 15) re-cuts assets, its word-by-word comparison of asset and"
-            + " stored finals fails; to be rewritten against the cue rules")
     @Test
     void killedMidEventAndRestartedTheTaskResumesAndEveryFinalIsDeliveredOnce() throws Exception {
         TestEngines.pocketsphinx(); // skips, saying why, where pocketsphinx is missing
-        SandboxConfig config = SandboxConfig.of(0, 0, 0, 60, SharedAudio.file(SharedAudio.LECTURE))
+        SandboxConfig config = SandboxConfig.of(0, 0, 0, 90, SharedAudio.file(SharedAudio.LECTURE))
                 .withBuffers(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(8));
         try (ReachSandbox sandbox = ReachSandbox.start(config)) {
             SandboxRegion us = sandbox.region("us");
-            long id = us.addLiveTasks(1, Instant.now().plusSeconds(15), Duration.ofSeconds(60)).get(0);
+            long id = us.addLiveTasks(1, Instant.now().plusSeconds(30), Duration.ofSeconds(90)).get(0);
             Process first = serve(us, "first");
             try {
-                await("PROCESSING with captions flowing", Duration.ofSeconds(60),
-                        () -> us.status(id).equals(Optional.of(TaskStatus.PROCESSING)) && captions(sandbox, id) >= 3);
+                await("PROCESSING with captions flowing", Duration.ofSeconds(150),
+                        () -> us.status(id).equals(Optional.of(TaskStatus.PROCESSING)) && captions(sandbox, id) >= 2);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; livecap's log:\n" + Files.readString(dir.resolve("first.log")));
             } finally {
@@ -78,7 +75,7 @@ class RestartEndToEndTest {
             int beforeRestart = captions(sandbox, id);
             Process second = serve(us, "second");
             try {
-                await("READY", Duration.ofSeconds(120), () -> us.status(id).equals(Optional.of(TaskStatus.READY)));
+                await("READY", Duration.ofSeconds(180), () -> us.status(id).equals(Optional.of(TaskStatus.READY)));
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; livecap's log:\n" + Files.readString(dir.resolve("second.log")));
             } finally {
@@ -109,7 +106,10 @@ class RestartEndToEndTest {
                 assertTrue(finals.stream().anyMatch(f -> f.seq() == seq.asLong()), "a repeated seq is a final: " + seq);
             }
             assertEquals(words(String.join(" ", finals.stream().map(Caption::text).toList())), words(srtText(asset)),
-                    "the asset holds every stored final exactly once, in order");
+                    () -> "the asset holds every stored final exactly once, in order; finals: " + finals.stream()
+                            .map(f -> f.seq() + "@" + f.startMs() + "-" + f.endMs() + " " + f.words().stream()
+                                    .map(w -> w.word() + ":" + w.startMs() + "-" + w.endMs()).toList())
+                            .toList() + "\nasset:\n" + asset);
         }
     }
 

@@ -10,18 +10,23 @@ import io.livecap.captions.TranscriptWriter;
 import io.livecap.delivery.CaptionStore;
 
 import java.time.Instant;
-import java.util.OptionalInt;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The transcript a Live task delivers: every stored final caption of its stream, exactly once, in the catalog
  * item's output format, its cues laid out for reading ({@link CueRules}), validated before it leaves.
  *
- * <p>Times are rebased on the wall clock: a caption's time in the file is its {@code start_epoch} minus the start
- * of the ordered slot ({@code taskJobData.startDate}, buffers included: {@link io.livecap.reach.OrderedSlot}). Stream
- * time ({@code start}) restarts at 0 when a session is reopened after a restart; the epoch does not, so captions from
- * before and after a restart share one timeline (our inference: REACH does not say where an asset's zero lies).
+ * <p>Times are rebased on the wall clock: the file's zero is the start of the ordered slot ({@code
+ * taskJobData.startDate}, buffers included: {@link io.livecap.reach.OrderedSlot}; our inference: REACH does not say
+ * where an asset's zero lies). Each timeline session is placed once, by the wall-clock time of its stream time 0, and
+ * its captions keep their stream times ({@code start}) from there: stream time keeps finals in order and apart across
+ * reconnects and restarts, while arrival epochs bunch whenever audio is read late (a loaded decoder draining its
+ * backlog), and captions placed by their own epochs would then overlap and interleave. Audio never arrives early, so
+ * the session's least delayed caption gives its placement.
  */
 public final class TranscriptDelivery {
 
@@ -62,11 +67,15 @@ public final class TranscriptDelivery {
         return new Transcript(content, accuracy, rebased.size(), Languages.toName(task.language()));
     }
 
-    /** Captions on the wall-clock timeline that starts at {@code zero}. */
+    /** Captions on the wall-clock timeline that starts at {@code zero}, one placement per timeline session. */
     static List<Caption> rebase(List<Caption> finals, Instant zero) {
+        Map<Long, Long> streamZeroEpoch = new HashMap<>();
+        for (Caption c : finals) {
+            streamZeroEpoch.merge(c.session(), c.startEpoch() - c.startMs(), Math::min);
+        }
         List<Caption> rebased = new ArrayList<>();
         for (Caption c : finals) {
-            long shift = c.startEpoch() - zero.toEpochMilli() - c.startMs();
+            long shift = streamZeroEpoch.get(c.session()) - zero.toEpochMilli();
             if (c.startMs() + shift < 0) {
                 continue; // before the slot opened: not part of the order
             }
@@ -74,7 +83,8 @@ public final class TranscriptDelivery {
                     .map(w -> new CaptionWord(w.word(), w.startMs() + shift, w.endMs() + shift, w.confidence()))
                     .toList();
             rebased.add(new Caption(c.streamId(), c.seq(), true, c.utterance(), c.text(), c.lines(),
-                    c.startMs() + shift, c.endMs() + shift, c.startEpoch(), c.startPts(), words, c.language()));
+                    c.startMs() + shift, c.endMs() + shift, c.startEpoch(), c.startPts(), words, c.language(),
+                    c.session()));
         }
         return rebased;
     }
