@@ -11,7 +11,6 @@ import io.livecap.testkit.StreamRun;
 import io.livecap.testkit.TestConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -59,9 +58,12 @@ class AlertsTest {
         // every word heard at confidence 0.5: below the 0.9 floor
         List<RecognizedWord> words = List.of(new RecognizedWord("hello", 200, 500, 0.5),
                 new RecognizedWord("there", 500, 800, 0.5));
-        ScriptedSpeechEngine engine = new ScriptedSpeechEngine(List.of(words));
+        // a second utterance 8 s in: a source that sends those 8 s at once puts its start_epoch 8 s off its start
+        List<RecognizedWord> later = List.of(new RecognizedWord("again", 8_000, 8_400, 0.5));
+        ScriptedSpeechEngine engine = new ScriptedSpeechEngine(List.of(words, later));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("alerts.no_media_seconds", "1");
+        settings.put("alerts.max_timing_drift_ms", "3000");
         settings.put("alerts.webhook_url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
         node = LivecapNode.start(TestConfig.local(settings), engine);
     }
@@ -121,8 +123,6 @@ class AlertsTest {
     }
 
     @Test
-    @Disabled("races the console's 200 ms attach: on a fast machine the scripted final is out before the console"
-            + " watches the stream, so its confidence is never seen; the console must attach when a session opens")
     void lowWordConfidenceRaisesTheConfidenceAlert() throws Exception {
         IngestClient source = open("mumbled");
         send(source, 0, 20); // 2 s: the scripted words end at 0.8 s, their final at 1.3 s
@@ -130,6 +130,39 @@ class AlertsTest {
                 && a.path("subject").asText().equals("mumbled") && a.path("active").asBoolean());
         assertTrue(low.path("message").asText().contains("0.50"), low.toString());
         source.close();
+    }
+
+    @Test
+    void aSourceFasterThanRealTimeRaisesTheTimingMismatch() throws Exception {
+        IngestClient source = open("hasty");
+        // 10 s of audio sent as fast as the socket takes it: the first final (at 0.2 s) and the second (at 8 s)
+        // arrive within moments of each other, so the second's start_epoch is ~7.8 s early for its start
+        send(source, 0, 100);
+        JsonNode drift = awaitAlert(a -> a.path("kind").asText().equals("timing_mismatch")
+                && a.path("subject").asText().equals("hasty") && a.path("active").asBoolean());
+        java.util.regex.Matcher ms = java.util.regex.Pattern.compile("drifted (-?[0-9]+) ms")
+                .matcher(drift.path("message").asText());
+        assertTrue(ms.find(), drift.toString());
+        long driftMs = Long.parseLong(ms.group(1));
+        System.out.printf("[alerts] timing_mismatch: %s%n", drift.path("message").asText());
+        // the second final starts 7.8 s after the first on the media clock; on the arrival clock less than
+        // the 10 s send took, and on any machine that is well under 4.8 s
+        assertTrue(driftMs <= -3_000 && driftMs >= -7_800, "drift " + driftMs + " ms: " + drift);
+        assertTrue(drift.path("message").asText().contains("faster than real time"), drift.toString());
+        assertTrue(metric("livecap_alerts_active{kind=\"timing_mismatch\"") >= 1);
+        // the streams with only one final (quiet, jumpy, mumbled) have no drift to judge
+        for (String other : List.of("quiet", "jumpy", "mumbled")) {
+            assertFalse(alerts().stream().anyMatch(a -> a.path("kind").asText().equals("timing_mismatch")
+                    && a.path("subject").asText().equals(other)), other + " has one final: no drift");
+        }
+        source.close();
+    }
+
+    private static List<JsonNode> alerts() throws Exception {
+        List<JsonNode> list = new java.util.ArrayList<>();
+        JSON.readTree(http.send(HttpRequest.newBuilder(web("/v1/alerts")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("alerts").forEach(list::add);
+        return list;
     }
 
     private static IngestClient open(String id) throws Exception {
