@@ -123,8 +123,11 @@ final class StreamAlerts {
             String push = task.get("caption_url") instanceof Map<?, ?> url ? String.valueOf(url.get("state")) : "";
             boolean pushFailed = push.equals("refused") || push.equals("incomplete");
             boolean assetFailed = alerts.contains("asset") && !state.equals("READY");
-            task(subject, AlertKind.DELIVERY_FAILING, assetFailed || pushFailed && !over,
-                    "task " + subject + ": " + (assetFailed ? "its caption asset failed"
+            // a task that ended in ERROR delivered nothing the customer can use (its asset failed, REACH lost it)
+            boolean lost = state.equals("ERROR");
+            task(subject, AlertKind.DELIVERY_FAILING, assetFailed || lost || pushFailed && !over,
+                    "task " + subject + ": " + (lost ? "ended in ERROR" + (task.get("error") == null ? ""
+                            : " (" + task.get("error") + ")") : assetFailed ? "its caption asset failed"
                             : "its captionUrl push is " + push));
         }
     }
