@@ -119,42 +119,54 @@ async function call(method, path, body, resultEl) {
 // recently cleared). "Acknowledge" calls POST /v1/alerts/{id}/ack and shows its answer at once; the next snapshot
 // agrees (an event alert is cleared by it, a condition alert stays active, marked).
 function alertItem(list, a, resultEl) {
-  const id = list.id + '-' + a.id;
-  let li = list.querySelector('#' + CSS.escape(id));
+  // list.items: alert id -> its element, so a snapshot finds each without a query
+  let li = list.items.get(a.id);
   if (!li) {
     li = document.createElement('li');
-    li.id = id;
+    li.id = list.id + '-' + a.id;
     li.dataset.alert = a.id;
     li.innerHTML = '<span class="a-kind"></span><span class="a-subject"></span><span class="a-message"></span>'
       + '<span class="a-raised"></span><span class="a-status"></span><button class="a-ack">Acknowledge</button>';
-    li.querySelector('.a-ack').addEventListener('click', async () => {
+    li.parts = {};
+    for (const c of ['kind', 'subject', 'message', 'raised', 'status', 'ack']) li.parts[c] = li.querySelector('.a-' + c);
+    li.parts.ack.addEventListener('click', async () => {
       const r = await call('POST', '/v1/alerts/' + encodeURIComponent(a.id) + '/ack', null, resultEl);
       if (r.ok && r.answer && r.answer.id) showAlert(li, r.answer);
     });
+    list.items.set(a.id, li);
   }
   showAlert(li, a);
   return li;
 }
 
 function showAlert(li, a) {
-  text(li.querySelector('.a-kind'), a.kind);
-  text(li.querySelector('.a-subject'), a.subject);
-  text(li.querySelector('.a-message'), a.message);
-  text(li.querySelector('.a-raised'), a.raised_at.substring(11, 19));
-  text(li.querySelector('.a-status'), (a.active ? 'active' : 'cleared') + (a.acknowledged ? ', acknowledged' : ''));
+  const p = li.parts;
+  text(p.kind, a.kind);
+  text(p.subject, a.subject);
+  text(p.message, a.message);
+  text(p.raised, a.raised_at.substring(11, 19));
+  text(p.status, (a.active ? 'active' : 'cleared') + (a.acknowledged ? ', acknowledged' : ''));
   cls(li, a.active ? (a.acknowledged ? 'acked' : 'active') : 'cleared');
-  const ack = li.querySelector('.a-ack');
   const can = a.active && !a.acknowledged;
-  if (ack.hidden === can) ack.hidden = !can;
+  if (p.ack.hidden === can) p.ack.hidden = !can;
 }
 
 function showAlertList(list, alerts, resultEl) {
+  if (!list.items) list.items = new Map();
   const wanted = (alerts || []).map((a) => alertItem(list, a, resultEl));
   // put them in order, moving only what is out of place; drop what the server no longer lists
-  wanted.forEach((li, i) => {
-    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
-  });
-  while (list.children.length > wanted.length) list.lastChild.remove();
+  let at = list.firstChild;
+  for (const li of wanted) {
+    if (at !== li) list.insertBefore(li, at);
+    else at = at.nextSibling;
+  }
+  const kept = new Set(wanted);
+  for (const [id, li] of list.items) {
+    if (!kept.has(li)) {
+      li.remove();
+      list.items.delete(id);
+    }
+  }
 }
 
 function showGlobalAlerts(alerts) {
