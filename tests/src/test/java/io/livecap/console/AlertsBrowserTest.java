@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The console's alert lists in a real browser: a stream whose audio stops raises no_media in the node's list on the
  * streams page, and "Acknowledge" there goes through {@code POST /v1/alerts/{id}/ack} (the API then lists it
  * acknowledged, still active: its condition holds); a pts jump on another stream is listed on that stream's page, and
- * acknowledging it there clears it (an event alert is done once seen), in the API and then in the page.
+ * acknowledging it there clears it (an event alert is done once seen), in the API and then in the page; a source
+ * sending 7 s at once shows its timing drift and timing_mismatch on its page.
  */
 class AlertsBrowserTest {
 
@@ -37,8 +38,9 @@ class AlertsBrowserTest {
     @Test
     void anAlertAcknowledgedInThePageIsAcknowledgedInTheApi() throws Exception {
         try (Browser browser = Browser.open();
-             ScriptedSpeechEngine engine = ScriptedSpeechEngine.of("one@100-300");
-             LivecapNode node = LivecapNode.start(TestConfig.local(Map.of("alerts.no_media_seconds", "1")), engine)) {
+             ScriptedSpeechEngine engine = ScriptedSpeechEngine.of("one@100-300", "two@6000-6300");
+             LivecapNode node = LivecapNode.start(TestConfig.local(Map.of("alerts.no_media_seconds", "1",
+                     "alerts.max_timing_drift_ms", "2000")), engine)) {
             IngestClient quiet = open(node, "console-quiet");
             send(quiet, 0, 5); // then nothing: no media after a second
 
@@ -77,8 +79,19 @@ class AlertsBrowserTest {
             assertFalse(seen.path("active").asBoolean(), "an event alert is cleared by its acknowledgement");
             browser.await("the cleared alert gone from the stream's list", Duration.ofSeconds(10),
                     () -> item(browser, "#s-alert-list li", "pts_discontinuity", "console-jumpy") == null);
+
+            // 7 s sent at once: the second final's start_epoch is ~5.9 s early for its start
+            IngestClient hasty = open(node, "console-hasty");
+            send(hasty, 0, 70);
+            browser.go("http://127.0.0.1:" + node.port() + "/#/stream/console-hasty");
+            browser.await("timing_mismatch on the stream's page", Duration.ofSeconds(30),
+                    () -> item(browser, "#s-alert-list li", "timing_mismatch", "console-hasty") != null);
+            long drift = Long.parseLong(browser.text("s-drift"));
+            assertTrue(drift <= -2_000 && drift >= -5_900, "the page shows the drift: " + drift + " ms");
+            browser.screenshot("stream-timing-mismatch");
             quiet.close();
             jumpy.close();
+            hasty.close();
         }
     }
 

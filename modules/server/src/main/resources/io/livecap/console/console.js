@@ -341,6 +341,7 @@ function showStream(page) {
   text($('s-p95'), row.latency_p95_ms);
   text($('s-audio'), seconds(row.audio_ms));
   text($('s-backlog'), row.backlog_ms);
+  text($('s-drift'), row.timing_drift_ms); // what timing_mismatch judges: start_epoch against the media clock
   const alerts = $('s-alerts');
   const key = (row.alerts || []).join('|');
   if (alerts.dataset.shown !== key) {
