@@ -126,6 +126,9 @@ class ControlsBrowserTest {
                         () -> browser.css(card + " .t-delivery").contains("refused, confirmed seq 0, 1 connection(s)"));
                 assertTrue(browser.driver().findElement(By.cssSelector(card + " .t-delivery")).getDomAttribute("class")
                         .contains("alert"), "a failed delivery is marked");
+                browser.await("delivery_failing on the task's card, with its Acknowledge button", Duration.ofSeconds(20),
+                        () -> cardAlerts(browser, card).stream().anyMatch(a -> a.startsWith("delivery_failing")
+                                && a.contains("refused") && a.endsWith("Acknowledge")));
                 browser.screenshot("tasks-delivery-refused");
 
                 us.refuseCaptionConnections(id, false);
@@ -138,9 +141,17 @@ class ControlsBrowserTest {
                 browser.await("delivery resumed: pushing, confirmed, one connection", Duration.ofSeconds(60),
                         () -> browser.css(card + " .t-delivery").matches(".*pushing, confirmed seq [1-9][0-9]*, 1 connection\\(s\\).*"));
                 assertTrue(us.awaitCaptions(id, 1, Duration.ofSeconds(10)), "the captionUrl got captions");
+                browser.await("the alert gone from the card once the push resumed", Duration.ofSeconds(20),
+                        () -> cardAlerts(browser, card).stream().noneMatch(a -> a.startsWith("delivery_failing")));
                 browser.screenshot("tasks-delivery-retried");
 
             }
         }
+    }
+
+    /** The text of each alert listed on a task's card (kind, subject, message, time, status, button). */
+    private static java.util.List<String> cardAlerts(Browser browser, String card) {
+        return browser.driver().findElements(By.cssSelector(card + " .t-alert-list li")).stream()
+                .map(li -> li.getText().replace('\n', ' ')).toList();
     }
 }

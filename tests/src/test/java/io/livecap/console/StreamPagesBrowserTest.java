@@ -163,6 +163,10 @@ class StreamPagesBrowserTest {
         browser.await("the phase alert", Duration.ofSeconds(15),
                 () -> browser.text("s-alerts").contains("audio phase_inverted"));
         assertEquals("phase_inverted", browser.text("a-state"));
+        // and the node's alert for it, listed on the page with its Acknowledge button
+        browser.await("the audio_health alert in the page's alert list", Duration.ofSeconds(15),
+                () -> browser.driver().findElements(By.cssSelector("#s-alert-list li")).stream().anyMatch(li ->
+                        li.getText().startsWith("audio_health") && li.getText().contains("audio phase_inverted")));
         browser.await("the repair in the event log", Duration.ofSeconds(10),
                 () -> browser.text("events").contains("audio_phase_inverted"));
         browser.screenshot("stream-phase-inverted");

@@ -32,11 +32,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
 
     /** The {@code alerts} section (README "Alerts"); see {@link AlertSettings} for each setting. */
     public record Alerts(int noMediaSeconds, double minConfidence, int confidenceWindowSeconds, long maxBacklogMs,
-                         int noCaptionSeconds, int logIntervalSeconds, String webhookUrl, int webhookTimeoutMs) {
+                         int noCaptionSeconds, int logIntervalSeconds, String webhookUrl, int webhookTimeoutMs,
+                         long maxTimingDriftMs) {
 
         public AlertSettings settings() {
             return new AlertSettings(noMediaSeconds, minConfidence, confidenceWindowSeconds, maxBacklogMs,
-                    noCaptionSeconds, logIntervalSeconds, webhookUrl, webhookTimeoutMs);
+                    noCaptionSeconds, logIntervalSeconds, webhookUrl, webhookTimeoutMs, maxTimingDriftMs);
         }
     }
 

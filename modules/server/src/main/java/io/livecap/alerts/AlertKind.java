@@ -8,6 +8,11 @@ public enum AlertKind {
     MEDIA_GAP("media_gap"),
     /** The source's pts jumped (backwards or forwards past its tolerance). */
     PTS_DISCONTINUITY("pts_discontinuity"),
+    /**
+     * Captions' {@code start_epoch} (when their audio arrived) drifted more than {@code alerts.max_timing_drift_ms}
+     * from their {@code start} (the media clock) since the session's first final.
+     */
+    TIMING_MISMATCH("timing_mismatch"),
     /** The rolling mean word confidence fell below {@code alerts.min_confidence}. */
     LOW_CONFIDENCE("low_confidence"),
     /** The backlog passed {@code alerts.max_backlog_ms} or speech went uncaptioned for {@code alerts.no_caption_seconds}. */

@@ -13,18 +13,24 @@ import java.time.Duration;
  * @param logIntervalSeconds      one alert's WARN line is written at most once per this (per kind and subject)
  * @param webhookUrl              POSTed a JSON body on every raise and clear; "" = no webhook
  * @param webhookTimeoutMs        the webhook's connect and response timeout
+ * @param maxTimingDriftMs        captions' start_epoch drifting more than this from their media time (since the
+ *                                session's first final) raises timing_mismatch
  */
 public record AlertSettings(int noMediaSeconds, double minConfidence, int confidenceWindowSeconds, long maxBacklogMs,
-                            int noCaptionSeconds, int logIntervalSeconds, String webhookUrl, int webhookTimeoutMs) {
+                            int noCaptionSeconds, int logIntervalSeconds, String webhookUrl, int webhookTimeoutMs,
+                            long maxTimingDriftMs) {
 
     /** The defaults, the same as config/livecap.yaml's. */
-    public static final AlertSettings DEFAULTS = new AlertSettings(60, 0.9, 60, 2_000, 30, 60, "", 2_000);
+    public static final AlertSettings DEFAULTS = new AlertSettings(60, 0.9, 60, 2_000, 30, 60, "", 2_000,
+            5_000);
 
     public AlertSettings {
         webhookUrl = webhookUrl == null ? "" : webhookUrl.trim();
         if (noMediaSeconds < 1 || confidenceWindowSeconds < 1 || maxBacklogMs < 1 || noCaptionSeconds < 1
-                || logIntervalSeconds < 0 || webhookTimeoutMs < 100 || minConfidence < 0 || minConfidence > 1) {
-            throw new IllegalArgumentException("alerts: seconds and max_backlog_ms must be >= 1, min_confidence in"
+                || logIntervalSeconds < 0 || webhookTimeoutMs < 100 || minConfidence < 0 || minConfidence > 1
+                || maxTimingDriftMs < 1) {
+            throw new IllegalArgumentException("alerts: seconds, max_backlog_ms and max_timing_drift_ms must be >= 1,"
+                    + " min_confidence in"
                     + " 0..1, log_interval_seconds >= 0, webhook_timeout_ms >= 100");
         }
     }

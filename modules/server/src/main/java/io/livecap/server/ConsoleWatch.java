@@ -59,7 +59,10 @@ final class ConsoleWatch implements AutoCloseable {
         this.sessions = sessions;
         this.meters = meters;
         this.alerts = new StreamAlerts(board);
-        // a new stream is noticed within 200 ms: its first final comes seconds later
+        // the watch subscribes as the session opens, before it reads audio: no caption goes out unseen (a tick
+        // would miss what a fast source's first second brings). The tick keeps the lists and alerts current
+        sessions.whenOpened(this::watch);
+        sessions.live().forEach(this::watch);
         ticker.scheduleWithFixedDelay(this::refresh, 0, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -79,15 +82,7 @@ final class ConsoleWatch implements AutoCloseable {
     private void refresh() {
         try {
             for (StreamSession s : sessions.live()) {
-                StreamWatch watch = watches.get(s.streamId());
-                if (watch == null) {
-                    watch = new StreamWatch(s.streamId(), s);
-                    watches.put(s.streamId(), watch);
-                    attach(s.streamId(), watch);
-                } else if (watch.session() != s) {
-                    watch.follow(s);
-                    attach(s.streamId(), watch);
-                }
+                StreamWatch watch = watch(s);
                 Map<String, Object> timing = s.timingReport();
                 String pullState = sessions.pull(s.streamId()).map(p -> p.status().state().wireName()).orElse(null);
                 watch.observe(pullState,
@@ -108,33 +103,55 @@ final class ConsoleWatch implements AutoCloseable {
             // a feed is let go as soon as its stream ends (the hub drops unheld feeds); the watch's memory stays.
             // A stream that ended before the watch attached never sends it eos: gone a while, it counts as ended
             Instant now = Instant.now();
-            for (String id : List.copyOf(feeds.keySet())) {
-                StreamWatch watch = watches.get(id);
-                if (!sessions.get(id).isEmpty()) {
-                    goneSince.remove(id);
-                    continue;
-                }
-                Instant gone = goneSince.computeIfAbsent(id, k -> now);
-                if (watch == null || watch.endedAt() != null || gone.isBefore(now.minus(EOS_GRACE))) {
-                    if (watch != null) {
-                        watch.noteGone();
-                    }
-                    goneSince.remove(id);
-                    release(id, watch);
-                }
-            }
-            Instant cutoff = Instant.now().minus(KEPT_ENDED);
-            watches.entrySet().removeIf(e -> {
-                Instant ended = e.getValue().endedAt();
-                boolean drop = ended != null && ended.isBefore(cutoff) && sessions.get(e.getKey()).isEmpty();
-                if (drop) {
-                    detach(e.getKey(), e.getValue());
-                }
-                return drop;
-            });
+            letGo(now);
         } catch (RuntimeException e) {
             log.warn("console: refreshing the stream list failed", e);
         }
+    }
+
+    /**
+     * Lets go of the feeds of streams that ended and the watches of streams ended long enough ago. Under the same
+     * lock as {@link #watch}: a session opening meanwhile keeps what it just subscribed.
+     */
+    private synchronized void letGo(Instant now) {
+        for (String id : List.copyOf(feeds.keySet())) {
+            StreamWatch watch = watches.get(id);
+            if (!sessions.get(id).isEmpty()) {
+                goneSince.remove(id);
+                continue;
+            }
+            Instant gone = goneSince.computeIfAbsent(id, k -> now);
+            if (watch == null || watch.endedAt() != null || gone.isBefore(now.minus(EOS_GRACE))) {
+                if (watch != null) {
+                    watch.noteGone();
+                }
+                goneSince.remove(id);
+                release(id, watch);
+            }
+        }
+        Instant cutoff = Instant.now().minus(KEPT_ENDED);
+        watches.entrySet().removeIf(e -> {
+            Instant ended = e.getValue().endedAt();
+            boolean drop = ended != null && ended.isBefore(cutoff) && sessions.get(e.getKey()).isEmpty();
+            if (drop) {
+                detach(e.getKey(), e.getValue());
+            }
+            return drop;
+        });
+    }
+
+    /** The watch of {@code s}'s stream, made and subscribed if it has none, moved on to {@code s} if it was older. */
+    private synchronized StreamWatch watch(StreamSession s) {
+        StreamWatch watch = watches.get(s.streamId());
+        if (watch == null) {
+            watch = new StreamWatch(s.streamId(), s);
+            watches.put(s.streamId(), watch);
+            attach(s.streamId(), watch);
+        } else if (watch.session() != s) {
+            watch.follow(s);
+            attach(s.streamId(), watch);
+        }
+        return watch;
     }
 
     private void attach(String id, StreamWatch watch) {
@@ -147,7 +164,7 @@ final class ConsoleWatch implements AutoCloseable {
         release(id, watch);
     }
 
-    private void release(String id, StreamWatch watch) {
+    private synchronized void release(String id, StreamWatch watch) {
         CaptionFeed feed = feeds.remove(id);
         if (feed != null) {
             if (watch != null) {

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Looks at every live stream on the console's tick and raises or clears its alerts on the board: no media, gaps
- * and pts jumps, low confidence, a lagging transcript, pull restarts and audio health. What it needs to remember
+ * and pts jumps, timing drift, low confidence, a lagging transcript, pull restarts and audio health. What it needs to remember
  * between looks (the audio seen, the counts seen) it keeps per stream id.
  */
 final class StreamAlerts {
@@ -74,6 +74,14 @@ final class StreamAlerts {
         } else if (confidence != null) {
             board.clear(AlertKind.LOW_CONFIDENCE, id);
         }
+        Long drift = watch == null ? null : watch.timingDriftMs();
+        if (drift != null && Math.abs(drift) > settings.maxTimingDriftMs()) {
+            board.raise(AlertKind.TIMING_MISMATCH, id, "captions' start_epoch drifted " + drift
+                    + " ms from their media time since the first final (limit " + settings.maxTimingDriftMs()
+                    + " ms): the source is " + (drift < 0 ? "faster" : "slower") + " than real time");
+        } else if (drift != null) {
+            board.clear(AlertKind.TIMING_MISMATCH, id);
+        }
         long backlog = s.backlogMs();
         long uncaptioned = watch == null ? 0 : watch.speechWithoutFinalMs();
         if (backlog > settings.maxBacklogMs()) {
@@ -111,8 +119,16 @@ final class StreamAlerts {
             task(subject, AlertKind.REACH_STUCK, !over && (alerts.contains("stuck") || alerts.contains("media_failed")),
                     "task " + subject + " is " + (alerts.contains("stuck") ? "past its expected finish"
                             : "without media: its pull gave up") + " (" + state + ")");
-            task(subject, AlertKind.DELIVERY_FAILING, alerts.contains("asset") && !state.equals("READY"),
-                    "task " + subject + ": its caption asset failed");
+            // a captionUrl push that was refused or stopped short, or a caption asset that failed
+            String push = task.get("caption_url") instanceof Map<?, ?> url ? String.valueOf(url.get("state")) : "";
+            boolean pushFailed = push.equals("refused") || push.equals("incomplete");
+            boolean assetFailed = alerts.contains("asset") && !state.equals("READY");
+            // a task that ended in ERROR delivered nothing the customer can use (its asset failed, REACH lost it)
+            boolean lost = state.equals("ERROR");
+            task(subject, AlertKind.DELIVERY_FAILING, assetFailed || lost || pushFailed && !over,
+                    "task " + subject + ": " + (lost ? "ended in ERROR" + (task.get("error") == null ? ""
+                            : " (" + task.get("error") + ")") : assetFailed ? "its caption asset failed"
+                            : "its captionUrl push is " + push));
         }
     }
 

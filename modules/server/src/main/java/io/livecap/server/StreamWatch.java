@@ -49,6 +49,12 @@ final class StreamWatch implements CaptionSubscriber {
     /** Finals' send times and mean word confidences, for the rolling confidence alert. */
     private final ArrayDeque<double[]> confidences = new ArrayDeque<>();
     private long lastFinalMs;
+    /**
+     * {@code start_epoch - start} of this session's first final: where the arrival clock stood against the media
+     * clock. Null until a final came; each later final's difference from it is the timing drift.
+     */
+    private Long epochOffsetMs;
+    private Long timingDriftMs;
     /** When the first partial after the last final came (speech being heard), 0 = none since. */
     private long speechSinceMs;
 
@@ -65,6 +71,8 @@ final class StreamWatch implements CaptionSubscriber {
     synchronized void follow(StreamSession next) {
         session = next;
         endedAt = null;
+        epochOffsetMs = null; // a new source brings its own arrival times
+        timingDriftMs = null;
         log("session", "a new source started the stream");
     }
 
@@ -83,6 +91,12 @@ final class StreamWatch implements CaptionSubscriber {
         }
         lastFinalMs = now;
         speechSinceMs = 0;
+        long offset = caption.startEpoch() - caption.startMs();
+        if (epochOffsetMs == null) {
+            epochOffsetMs = offset;
+        } else {
+            timingDriftMs = offset - epochOffsetMs;
+        }
         Double confidence = confidence(caption);
         if (confidence != null) {
             confidences.addLast(new double[]{now, confidence});
@@ -155,6 +169,15 @@ final class StreamWatch implements CaptionSubscriber {
         return n == 0 ? null : sum / n;
     }
 
+    /**
+     * How far the last final's {@code start_epoch} is from where the session's first final puts it on the media
+     * clock, in ms: positive when the audio arrives later than its media time says (a source slower than real time,
+     * a stalling relay), negative when earlier (faster than real time). Null before the second final.
+     */
+    synchronized Long timingDriftMs() {
+        return timingDriftMs;
+    }
+
     /** How long speech (a partial) has gone without a final, in ms; 0 when none is pending. */
     synchronized long speechWithoutFinalMs() {
         return speechSinceMs == 0 ? 0 : System.currentTimeMillis() - speechSinceMs;
@@ -182,6 +205,7 @@ final class StreamWatch implements CaptionSubscriber {
         row.put("latency_p50_ms", percentile(sorted, 50));
         row.put("latency_p95_ms", percentile(sorted, 95));
         row.put("finals", finalCount);
+        row.put("timing_drift_ms", timingDriftMs);
         Sent last = finals.peekLast();
         row.put("last_caption", last == null ? null : last.caption().text());
         row.put("last_caption_at", last == null ? null : Instant.ofEpochMilli(last.sentEpochMs()).toString());

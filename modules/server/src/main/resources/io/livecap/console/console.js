@@ -97,6 +97,7 @@ function showStreams(snapshot) {
     }
   }
   $('no-streams').hidden = rows.size > 0;
+  showGlobalAlerts(snapshot.alerts);
 }
 
 async function call(method, path, body, resultEl) {
@@ -109,7 +110,68 @@ async function call(method, path, body, resultEl) {
   try { answer = await response.json(); } catch (e) { /* not JSON */ }
   text(resultEl, method + ' ' + path + ': ' + response.status
     + (answer && answer.error ? ' ' + answer.error : ''));
+  response.answer = answer;
   return response;
+}
+
+// ---------- alerts ----------
+// One list element per alert id, updated in place; the list is the server's order (active newest first, then the
+// recently cleared). "Acknowledge" calls POST /v1/alerts/{id}/ack and shows its answer at once; the next snapshot
+// agrees (an event alert is cleared by it, a condition alert stays active, marked).
+function alertItem(list, a, resultEl) {
+  // list.items: alert id -> its element, so a snapshot finds each without a query
+  let li = list.items.get(a.id);
+  if (!li) {
+    li = document.createElement('li');
+    li.id = list.id + '-' + a.id;
+    li.dataset.alert = a.id;
+    li.innerHTML = '<span class="a-kind"></span><span class="a-subject"></span><span class="a-message"></span>'
+      + '<span class="a-raised"></span><span class="a-status"></span><button class="a-ack">Acknowledge</button>';
+    li.parts = {};
+    for (const c of ['kind', 'subject', 'message', 'raised', 'status', 'ack']) li.parts[c] = li.querySelector('.a-' + c);
+    li.parts.ack.addEventListener('click', async () => {
+      const r = await call('POST', '/v1/alerts/' + encodeURIComponent(a.id) + '/ack', null, resultEl);
+      if (r.ok && r.answer && r.answer.id) showAlert(li, r.answer);
+    });
+    list.items.set(a.id, li);
+  }
+  showAlert(li, a);
+  return li;
+}
+
+function showAlert(li, a) {
+  const p = li.parts;
+  text(p.kind, a.kind);
+  text(p.subject, a.subject);
+  text(p.message, a.message);
+  text(p.raised, a.raised_at.substring(11, 19));
+  text(p.status, (a.active ? 'active' : 'cleared') + (a.acknowledged ? ', acknowledged' : ''));
+  cls(li, a.active ? (a.acknowledged ? 'acked' : 'active') : 'cleared');
+  const can = a.active && !a.acknowledged;
+  if (p.ack.hidden === can) p.ack.hidden = !can;
+}
+
+function showAlertList(list, alerts, resultEl) {
+  if (!list.items) list.items = new Map();
+  const wanted = (alerts || []).map((a) => alertItem(list, a, resultEl));
+  // put them in order, moving only what is out of place; drop what the server no longer lists
+  let at = list.firstChild;
+  for (const li of wanted) {
+    if (at !== li) list.insertBefore(li, at);
+    else at = at.nextSibling;
+  }
+  const kept = new Set(wanted);
+  for (const [id, li] of list.items) {
+    if (!kept.has(li)) {
+      li.remove();
+      list.items.delete(id);
+    }
+  }
+}
+
+function showGlobalAlerts(alerts) {
+  showAlertList($('alert-list'), alerts, $('alert-result'));
+  $('no-alerts').hidden = (alerts || []).length > 0;
 }
 
 $('start-pull').addEventListener('submit', (e) => {
@@ -279,6 +341,7 @@ function showStream(page) {
   text($('s-p95'), row.latency_p95_ms);
   text($('s-audio'), seconds(row.audio_ms));
   text($('s-backlog'), row.backlog_ms);
+  text($('s-drift'), row.timing_drift_ms); // what timing_mismatch judges: start_epoch against the media clock
   const alerts = $('s-alerts');
   const key = (row.alerts || []).join('|');
   if (alerts.dataset.shown !== key) {
@@ -290,6 +353,7 @@ function showStream(page) {
       return span;
     }));
   }
+  showAlertList($('s-alert-list'), page.alert_list, $('control-result'));
   showAudio(page.health);
   showViewer(page);
   showFinals(page.captions || []);
@@ -316,7 +380,8 @@ function taskCard(key) {
     card.innerHTML = '<h3><span class="t-title"></span> <span class="badge t-state"></span></h3>'
       + '<p class="t-slot"></p><p class="t-next"></p><p class="t-delivery"></p>'
       + '<p class="controls"><button class="t-retry">Retry delivery</button> <span class="result t-result"></span></p>'
-      + '<p class="t-alerts alert"></p><ol class="timeline"></ol>';
+      + '<p class="t-alerts alert"></p><ul class="alert-list t-alert-list" id="alerts-' + key + '"></ul>'
+      + '<ol class="timeline"></ol>';
     const cut = key.lastIndexOf('-'); // ids are numbers; a region name may hold a '-'
     const [region, id] = [key.substring(0, cut), key.substring(cut + 1)];
     card.querySelector('.t-retry').addEventListener('click', () => call('POST', '/v1/tasks/'
@@ -349,6 +414,9 @@ function showTasks(snapshot) {
     cls(delivery, 't-delivery' + (url && (url.state === 'refused' || url.state === 'incomplete') ? ' alert' : ''));
     delivery.dataset.state = url ? url.state : '';
     text(q('t-alerts'), (t.alerts || []).length ? 'alerts: ' + t.alerts.join(', ') : '');
+    const subject = t.region + '/' + t.id;
+    showAlertList(q('t-alert-list'), (snapshot.alerts || []).filter((a) => a.subject === subject && a.active),
+      q('t-result'));
     // the trail only grows: new steps are appended; a step's time may arrive a snapshot after the step itself
     const timeline = q('timeline');
     t.timeline.forEach((step, i) => {
@@ -363,12 +431,14 @@ function showTasks(snapshot) {
     });
   }
   $('no-tasks').hidden = taskCards.size > 0;
+  showGlobalAlerts(snapshot.alerts);
 }
 
 // ---------- routing ----------
 function route() {
   const hash = location.hash || '#/streams';
   for (const v of ['streams', 'stream', 'tasks']) $('view-' + v).hidden = true;
+  $('alerts-panel').hidden = true;
   const one = hash.match(/^#\/stream\/(.+)$/);
   if (one) {
     const id = decodeURIComponent(one[1]);
@@ -377,9 +447,11 @@ function route() {
     listen('view=stream&id=' + encodeURIComponent(id), showStream);
   } else if (hash === '#/tasks') {
     $('view-tasks').hidden = false;
+    $('alerts-panel').hidden = false;
     listen('view=tasks', showTasks);
   } else {
     $('view-streams').hidden = false;
+    $('alerts-panel').hidden = false;
     listen('view=streams', showStreams);
   }
 }

@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Metrics;
 
@@ -69,6 +71,8 @@ public final class Sessions {
     private volatile Leases leases = Leases.SOLO;
     private volatile Stability stability = Stability.OFF;
     private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
+    /** Told of each new session before it reads any audio (the console attaches its watch there). */
+    private final List<Consumer<StreamSession>> openListeners = new CopyOnWriteArrayList<>();
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -181,8 +185,23 @@ public final class Sessions {
         created[0].releaseRecognizerAfter(recognizerIdle);
         created[0].stabilize(stability);
         created[0].restoreWith(restorers);
+        for (Consumer<StreamSession> listener : openListeners) {
+            try {
+                listener.accept(created[0]);
+            } catch (RuntimeException e) {
+                log.warn("stream {}: a session-open listener failed", streamId, e);
+            }
+        }
         created[0].start();
         return created[0];
+    }
+
+    /**
+     * Calls {@code listener} with every session opened from now on, on the opening thread, before the session
+     * starts: whatever it subscribes sees the session's first caption.
+     */
+    public void whenOpened(Consumer<StreamSession> listener) {
+        openListeners.add(listener);
     }
 
     /** How pulls retry, give up and check TLS (the server's {@code ingest.pull_*} and {@code ingest.tls_*}). */
