@@ -42,6 +42,7 @@ import io.livecap.store.JdbcDeliveryCheckpoints;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.store.JdbcCaptionStore;
 import io.livecap.store.JdbcLeases;
+import io.livecap.store.PgCaptionRelay;
 import io.livecap.session.Leases;
 import io.livecap.store.JdbcStoredCaptions;
 import io.livecap.store.RetentionSweeper;
@@ -129,7 +130,10 @@ public final class LivecapNode implements AutoCloseable {
         leases.start(config.server().host() + ":" + config.server().port());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
-        CaptionHub hub = new CaptionHub(store);
+        // on PostgreSQL any node serves any stream's captions: a feed follows the owner's over LISTEN/NOTIFY
+        CaptionHub hub = database.kind() == Database.Kind.POSTGRESQL
+                ? new CaptionHub(store, database.closesFirst(new PgCaptionRelay(database, nodeId).start()))
+                : new CaptionHub(store);
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker,
                 ChannelStrategy.parse(config.audio().channelStrategy()),
