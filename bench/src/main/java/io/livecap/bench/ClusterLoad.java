@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.livecap.captions.Caption;
 import io.livecap.client.AudioFeeder;
 import io.livecap.client.IngestClient;
-import io.livecap.ingest.AudioFileReader;
 import io.livecap.store.Database;
 import io.livecap.store.JdbcCaptionStore;
 import io.livecap.store.JdbcLeases;
@@ -59,6 +58,8 @@ public final class ClusterLoad {
         report.put("loadavg_before", Files.readString(Path.of("/proc/loadavg")).strip());
         report.put("cores", Runtime.getRuntime().availableProcessors());
 
+        // read once: decoding the file per stream (ffmpeg) on a loaded machine outlasts the server's start timeout
+        short[] samples = wavSamples(wav);
         List<IngestClient> sources = Collections.synchronizedList(new ArrayList<>());
         List<Long> startMs = Collections.synchronizedList(new ArrayList<>());
         ExecutorService starters = Executors.newFixedThreadPool(8);
@@ -71,16 +72,19 @@ public final class ClusterLoad {
                 IngestClient c = new IngestClient(URI.create(base + "/v1/ingest/" + id));
                 long s = System.nanoTime();
                 c.connect(30_000);
-                try (AudioFileReader reader = AudioFileReader.open(wav)) {
-                    c.start(new AudioFeeder().startMessage(AudioFeeder.of(reader)), 60_000);
-                }
+                c.start(new AudioFeeder().startMessage(AudioFeeder.of(samples, 16_000, 1)), 60_000);
                 startMs.add((System.nanoTime() - s) / 1_000_000);
                 sources.add(c);
                 return null;
             }));
         }
-        for (Future<?> f : started) {
-            f.get(10, TimeUnit.MINUTES);
+        try {
+            for (Future<?> f : started) {
+                f.get(10, TimeUnit.MINUTES);
+            }
+        } catch (Exception e) {
+            System.err.println("a stream did not start: " + e);
+            System.exit(1);
         }
         double startSeconds = (System.nanoTime() - t0) / 1e9;
         starters.shutdown();
@@ -92,8 +96,8 @@ public final class ClusterLoad {
         List<Thread> feeders = new ArrayList<>();
         for (IngestClient c : sources) {
             Thread t = new Thread(() -> {
-                try (AudioFileReader reader = AudioFileReader.open(wav)) {
-                    new AudioFeeder().realtime(true).feedChunks(AudioFeeder.of(reader), c, true);
+                try {
+                    new AudioFeeder().realtime(true).feedChunks(AudioFeeder.of(samples, 16_000, 1), c, true);
                     fed.incrementAndGet();
                 } catch (Exception e) {
                     System.err.println("feed: " + e);
@@ -190,6 +194,16 @@ public final class ClusterLoad {
             pool.shutdown();
             return claimed.get() / 10.0;
         }
+    }
+
+    /** The tone file ToneBenchFiles writes: a 44-byte header, then 16 kHz mono s16le. */
+    private static short[] wavSamples(Path wav) throws Exception {
+        byte[] bytes = Files.readAllBytes(wav);
+        java.nio.ShortBuffer pcm = java.nio.ByteBuffer.wrap(bytes, 44, bytes.length - 44)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        short[] samples = new short[pcm.remaining()];
+        pcm.get(samples);
+        return samples;
     }
 
     private record Snapshot(long nanos, long pgCpuTicks, long commits, long rowsWritten, int connections) {
