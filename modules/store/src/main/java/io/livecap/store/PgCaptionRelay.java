@@ -224,6 +224,9 @@ public final class PgCaptionRelay implements CaptionRelay, AutoCloseable {
     private void run(String sql, String streamId) {
         Command command = new Command(sql, new CompletableFuture<>());
         commands.add(command);
+        if (!connected) {
+            return; // the database is away: the reconnect listens to every followed stream, then they catch up
+        }
         try {
             command.done().get(FOLLOW_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
