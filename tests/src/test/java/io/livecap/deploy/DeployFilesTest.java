@@ -30,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * deploy/grafana/livecap.json and deploy/prometheus/livecap-alerts.yml parse, and every metric they query is one a
  * real node exports: the names are checked against {@code /metrics} scraped while a stream is live (so every
- * per-stream series exists). And every alert the console raises has its Prometheus rule.
+ * per-stream series exists), as is the metric the Kubernetes autoscaler scales on. And every alert the console
+ * raises has its Prometheus rule. The container files are checked as far as no container runtime is needed (see
+ * {@link #theContainerFilesHangTogether}).
  */
 class DeployFilesTest {
 
@@ -61,7 +63,7 @@ class DeployFilesTest {
         }
         assertEquals(ruleNames.size(), new TreeSet<>(ruleNames).size(), "rule names repeat: " + ruleNames);
 
-        Set<String> used = new TreeSet<>();
+        Set<String> used = new TreeSet<>(DeploymentFiles.autoscalerMetrics());
         for (String q : queries) {
             Matcher m = METRIC.matcher(q);
             boolean any = false;
@@ -92,6 +94,13 @@ class DeployFilesTest {
             run.captions().awaitEos(30_000);
             assertFalse(run.finals().isEmpty(), "the stream was captioned");
         }
+    }
+
+    @Test
+    void theContainerFilesHangTogether() throws Exception {
+        DeploymentFiles.checkDockerfile(Path.of("deploy/Dockerfile"));
+        DeploymentFiles.checkCompose(Path.of("deploy/compose.yaml"));
+        DeploymentFiles.checkKubernetes(Path.of("deploy/kubernetes"));
     }
 
     /** Scrapes until every name in {@code wanted} is there (a stream's level comes with its first judged window). */

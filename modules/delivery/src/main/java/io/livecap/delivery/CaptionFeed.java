@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One stream's captions on their way out: finals are stored before anyone sees them, then every subscriber gets
  * every caption in seq order. A subscriber that joins with {@code from_seq} first gets the stored finals after it;
- * joining and publishing share one lock, so nothing falls between replay and live.
+ * joining and publishing share one lock, so nothing falls between replay and live. In a cluster, a feed whose stream
+ * is live on another node follows it through the {@link CaptionRelay}: finals are read back from the shared store
+ * past the last one delivered (so a lost or late notice never drops or repeats one), partials come in the notice.
  */
 public final class CaptionFeed implements CaptionSink {
 
@@ -29,11 +31,22 @@ public final class CaptionFeed implements CaptionSink {
     private boolean live;
     private String endReason = "not started";
     private int holders; // changed only inside CaptionHub's map operations on this id, which serialise them
+    private final CaptionRelay relay;
+    /** While this feed follows another node's stream (it has subscribers and is not live here). */
+    private AutoCloseable following;
+    /** The highest final seq delivered here, this node's or relayed: a relayed final at or below it is old. */
+    private long lastFinal;
 
     public CaptionFeed(String streamId, CaptionStore store) {
+        this(streamId, store, CaptionRelay.NONE);
+    }
+
+    public CaptionFeed(String streamId, CaptionStore store, CaptionRelay relay) {
         this.streamId = streamId;
         this.store = store;
+        this.relay = relay;
         this.lastSeq = store.lastSeq(streamId);
+        this.lastFinal = lastSeq;
     }
 
     public String streamId() {
@@ -54,7 +67,15 @@ public final class CaptionFeed implements CaptionSink {
             store.issued(streamId, caption.seq());
         }
         lastSeq = caption.seq();
+        if (caption.isFinal()) {
+            lastFinal = caption.seq();
+        }
         Metrics.counter("livecap.captions", "final", String.valueOf(caption.isFinal())).increment();
+        send(caption);
+        relay.published(streamId, caption);
+    }
+
+    private void send(Caption caption) {
         for (CaptionSubscriber s : subscribers) {
             try {
                 s.onCaption(caption);
@@ -78,6 +99,7 @@ public final class CaptionFeed implements CaptionSink {
         for (CaptionSubscriber s : subscribers) {
             s.onEndOfStream(streamId, lastSeq, reason);
         }
+        relay.ended(streamId, lastSeq, reason);
     }
 
     /**
@@ -97,11 +119,21 @@ public final class CaptionFeed implements CaptionSink {
         if (max > 0 && subscribers.size() - observers.size() >= max) {
             return false;
         }
+        String owner = !live && relay.enabled() ? relay.ownerElsewhere(streamId) : null;
+        if (!live && relay.enabled() && (owner != null || fromSeq < 0 || lastSeq == 0)) {
+            // listening before reading the store: a final stored meanwhile is announced, and caught up below
+            follow();
+            catchUp();
+        }
         if (fromSeq >= 0) {
+            // a followed feed has delivered the finals up to lastFinal; later ones come with the next catch-up
+            long upTo = following != null ? lastFinal : Long.MAX_VALUE;
             for (Caption c : store.finalsAfter(streamId, fromSeq)) {
-                subscriber.onCaption(c);
+                if (c.seq() <= upTo) {
+                    subscriber.onCaption(c);
+                }
             }
-            if (!live && lastSeq > 0) {
+            if (!live && lastSeq > 0 && owner == null) {
                 subscriber.onEndOfStream(streamId, lastSeq, endReason);
                 return true;
             }
@@ -127,6 +159,7 @@ public final class CaptionFeed implements CaptionSink {
         }
         subscribers.clear();
         lastSeq = store.lastSeq(streamId);
+        lastFinal = lastSeq;
         endReason = "not started";
         return true;
     }
@@ -144,6 +177,67 @@ public final class CaptionFeed implements CaptionSink {
     public synchronized void observe(CaptionSubscriber observer) {
         observers.add(observer);
         subscribers.add(observer);
+    }
+
+    /** A notice from the node that owns the stream (on the relay's thread). Ignored while the stream is live here. */
+    synchronized void relayed(CaptionRelay.Notice notice) {
+        if (live || following == null) {
+            return;
+        }
+        if (notice.isEnd()) {
+            catchUp();
+            lastSeq = Math.max(lastSeq, notice.seq());
+            endReason = notice.endReason();
+            for (CaptionSubscriber s : subscribers) {
+                s.onEndOfStream(streamId, lastSeq, endReason);
+            }
+        } else if (notice.isFinal()) {
+            catchUp();
+        } else if (notice.partial() != null && notice.seq() > lastSeq) {
+            lastSeq = notice.seq();
+            send(notice.partial());
+        }
+    }
+
+    /** Delivers the stored finals past the last one delivered, in seq order. */
+    private void catchUp() {
+        List<Caption> finals;
+        try {
+            finals = store.finalsAfter(streamId, lastFinal);
+        } catch (StoreException e) {
+            // the next notice (or the relay's resync once the store is back) catches up
+            log.warn("stream {}: cannot read the relayed finals now: {}", streamId, e.getMessage());
+            return;
+        }
+        for (Caption c : finals) {
+            lastFinal = c.seq();
+            lastSeq = Math.max(lastSeq, c.seq());
+            send(c);
+        }
+    }
+
+    private void follow() {
+        if (following != null) {
+            return;
+        }
+        try {
+            following = relay.follow(streamId, this::relayed);
+        } catch (RuntimeException e) {
+            log.warn("stream {}: cannot follow it on the other nodes: {}", streamId, e.toString());
+        }
+    }
+
+    /** The feed is dropped: stops following another node's stream. */
+    synchronized void stopFollowing() {
+        AutoCloseable held = following;
+        following = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (Exception e) {
+                log.debug("stream {}: stop following: {}", streamId, e.toString());
+            }
+        }
     }
 
     void hold() {

@@ -15,9 +15,16 @@ public final class CaptionHub {
 
     private final CaptionStore store;
     private final Map<String, CaptionFeed> feeds = new ConcurrentHashMap<>();
+    private final CaptionRelay relay;
 
     public CaptionHub(CaptionStore store) {
+        this(store, CaptionRelay.NONE);
+    }
+
+    /** With {@code relay}, a feed follows its stream when another node of the cluster has it live. */
+    public CaptionHub(CaptionStore store, CaptionRelay relay) {
         this.store = store;
+        this.relay = relay;
         Metrics.gauge("livecap.caption.feeds", feeds, Map::size);
     }
 
@@ -28,7 +35,7 @@ public final class CaptionHub {
     public CaptionFeed feed(String streamId) {
         // made and held in one step, so a release of the same id in between cannot drop it
         return feeds.compute(streamId, (id, existing) -> {
-            CaptionFeed feed = existing != null ? existing : new CaptionFeed(id, store);
+            CaptionFeed feed = existing != null ? existing : new CaptionFeed(id, store, relay);
             feed.hold();
             return feed;
         });
@@ -36,12 +43,17 @@ public final class CaptionHub {
 
     /** Lets go of a feed got from {@link #feed}; once nobody holds it, it is dropped. */
     public void release(CaptionFeed feed) {
+        boolean[] dropped = {false};
         feeds.computeIfPresent(feed.streamId(), (id, existing) -> {
             if (existing != feed) {
                 return existing;
             }
-            return feed.letGo() == 0 ? null : feed;
+            dropped[0] = feed.letGo() == 0;
+            return dropped[0] ? null : feed;
         });
+        if (dropped[0]) {
+            feed.stopFollowing(); // outside the map's lock: it takes the feed's
+        }
     }
 
     /**

@@ -31,4 +31,9 @@ public interface CaptionStore {
 
     /** Keeps where the stream id's timeline stands. */
     void saveTimeline(String streamId, StreamTimeline timeline);
+
+    /** What /healthz shows of the store (empty: nothing to say, as for an embedded one). */
+    default java.util.Map<String, Object> health() {
+        return java.util.Map.of();
+    }
 }

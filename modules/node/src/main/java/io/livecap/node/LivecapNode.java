@@ -42,6 +42,8 @@ import io.livecap.store.JdbcDeliveryCheckpoints;
 import io.livecap.store.JdbcLiveTaskRepository;
 import io.livecap.store.JdbcCaptionStore;
 import io.livecap.store.JdbcLeases;
+import io.livecap.store.PgCaptionRelay;
+import io.livecap.store.OutageBufferedCaptionStore;
 import io.livecap.session.Leases;
 import io.livecap.store.JdbcStoredCaptions;
 import io.livecap.store.RetentionSweeper;
@@ -129,7 +131,13 @@ public final class LivecapNode implements AutoCloseable {
         leases.start(config.server().host() + ":" + config.server().port());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
-        CaptionHub hub = new CaptionHub(store);
+        // on PostgreSQL any node serves any stream's captions: a feed follows the owner's over LISTEN/NOTIFY
+        // and a PostgreSQL restart does not stop captions: their writes wait in memory until it is back
+        CaptionHub hub = database.kind() == Database.Kind.POSTGRESQL
+                ? new CaptionHub(database.closesFirst(new OutageBufferedCaptionStore(store, Duration.ofSeconds(1),
+                        Duration.ofMillis(500), 20_000)),
+                        database.closesFirst(new PgCaptionRelay(database, nodeId).start()))
+                : new CaptionHub(store);
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker,
                 ChannelStrategy.parse(config.audio().channelStrategy()),

@@ -396,6 +396,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         health.put("recognizers_open", context.sessions().recognizersOpen());
         health.put("uptime_s", Duration.between(context.startedAt(), Instant.now()).toSeconds());
         health.put("version", context.version());
+        Map<String, Object> store = context.sessions().hub().store().health();
+        if (!store.isEmpty()) {
+            health.put("store", store); // a store outage, ridden out: when, how long, what was kept meanwhile
+            if ("away".equals(store.get("status"))) {
+                health.put("status", "degraded"); // still live (200): captions flow, their writes wait in memory
+            }
+        }
         return health;
     }
 

@@ -41,6 +41,8 @@ public final class Database implements AutoCloseable {
     private final AutoCloseable closer;
     private final String url;
     private final Kind kind;
+    /** What uses the pool for good (the caption relay's listener): closed before it. */
+    private final java.util.List<AutoCloseable> users = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Database(DataSource pool, AutoCloseable closer, String url, Kind kind) {
         this.pool = pool;
@@ -141,8 +143,22 @@ public final class Database implements AutoCloseable {
         return redact(url);
     }
 
+    /** Closes {@code user} first when the database closes; returns it. */
+    public <T extends AutoCloseable> T closesFirst(T user) {
+        users.add(0, user);
+        return user;
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable user : users) {
+            try {
+                user.close();
+            } catch (Exception e) {
+                log.warn("closing {} before database {}: {}", user, url(), e.getMessage());
+            }
+        }
+        users.clear();
         try {
             if (closer != null) {
                 closer.close();
