@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -273,11 +274,15 @@ final class RemoteStream implements RecognitionStream {
     }
 
     /** A new session on the least loaded worker not in {@code tried}, fed from the buffer's start on. */
-    private WorkerConnection connect(Set<Worker> tried, WorkerConnection.Failure cause) {
+    private WorkerConnection connect(Set<Worker> tried, WorkerConnection.Failure firstCause) {
+        WorkerConnection.Failure cause = firstCause;
         while (true) {
-            Worker worker = pool.take(tried).orElseThrow(() -> new IllegalStateException(
-                    "remote engine: no worker can take the stream" + (cause == null ? "" : " after "
-                            + cause.getMessage()) + "; pool: " + pool.describe()));
+            Optional<Worker> taken = pool.take(tried);
+            if (taken.isEmpty()) {
+                throw new IllegalStateException("remote engine: no worker can take the stream" + (cause == null ? ""
+                        : " (last: " + cause.getMessage() + ")") + "; pool: " + pool.describe());
+            }
+            Worker worker = taken.get();
             try {
                 WorkerConnection opened = WorkerConnection.open(pool.http(), worker, settings, RATE);
                 inFlight.clear();
@@ -288,9 +293,14 @@ final class RemoteStream implements RecognitionStream {
                 return opened;
             } catch (WorkerConnection.Failure failure) {
                 worker.given();
-                worker.down(failure.getMessage());
+                if (failure.full()) {
+                    worker.refusedAsFull();
+                } else {
+                    worker.down(failure.getMessage());
+                }
                 tried.add(worker);
                 log.warn("remote engine: {}", failure.getMessage());
+                cause = failure;
             }
         }
     }

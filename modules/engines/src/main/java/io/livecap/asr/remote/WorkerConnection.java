@@ -1,10 +1,12 @@
 package io.livecap.asr.remote;
 
-import java.net.URI;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +53,8 @@ final class WorkerConnection {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Worker worker;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Duration sendTimeout;
@@ -90,12 +94,15 @@ final class WorkerConnection {
     }
 
     void sendAudio(short[] samples, int from, int length) throws Failure {
-        ByteBuffer bytes = ByteBuffer.allocate(length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = from; i < from + length; i++) {
-            bytes.putShort(samples[i]);
+        // little-endian by hand into a plain wrapped array: the JDK client masks 8 bytes at a time with the buffer's
+        // own byte order, so a buffer set to LITTLE_ENDIAN goes out garbled (found by WorkerRoleTest's WER check)
+        byte[] pcm = new byte[length * 2];
+        for (int i = 0; i < length; i++) {
+            short sample = samples[from + i];
+            pcm[2 * i] = (byte) sample;
+            pcm[2 * i + 1] = (byte) (sample >> 8);
         }
-        bytes.flip();
-        await(socket.sendBinary(bytes, true), "send audio to");
+        await(socket.sendBinary(ByteBuffer.wrap(pcm), true), "send audio to");
     }
 
     void sendEof() throws Failure {
@@ -132,13 +139,44 @@ final class WorkerConnection {
         try {
             sent.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new Failure("cannot " + what + " " + worker.uri() + ": " + e.getCause());
+            throw explain("cannot " + what + " " + worker.uri() + ": " + e.getCause());
         } catch (TimeoutException e) {
             throw new Failure("cannot " + what + " " + worker.uri() + " within " + sendTimeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted sending to " + worker.uri());
         }
+    }
+
+    /**
+     * A send failed because the worker closed the session: usually it said why first (a full livecap worker sends
+     * server_busy, then closes 1013), and that reason is the useful one. Waits a moment for it, then gives up.
+     */
+    private Failure explain(String fallback) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        try {
+            for (long left = TimeUnit.SECONDS.toNanos(1); left > 0; left = deadline - System.nanoTime()) {
+                Event event = events.poll(left, TimeUnit.NANOSECONDS);
+                if (event instanceof Text text) {
+                    JsonNode json = JSON.readTree(text.json());
+                    if (json.path("type").asText().equals("error")) {
+                        String code = json.path("code").asText();
+                        return new Failure(worker.uri() + " refused: " + code + ": " + json.path("message").asText(),
+                                code.equals("server_busy"));
+                    }
+                } else if (event instanceof Ended ended && ended.status() >= 0) {
+                    return new Failure(worker.uri() + " closed the session with " + ended.status() + " "
+                            + ended.reason(), ended.status() == 1013);
+                } else if (event instanceof Ended) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException notJson) {
+            // the fallback says enough
+        }
+        return new Failure(fallback);
     }
 
     /** Runs on the HTTP client's threads: only queues. */

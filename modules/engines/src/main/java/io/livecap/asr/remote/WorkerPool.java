@@ -42,7 +42,8 @@ final class WorkerPool implements AutoCloseable {
 
     WorkerPool(RemoteSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout()).build();
         for (var uri : settings.endpoints()) {
             Worker worker = new Worker(uri);
             workers.add(worker);
