@@ -65,13 +65,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--reach-ks", paramLabel = "KS", description = "The vendor KS (prefer LIVECAP_REACH_KS_<REGION>: a command line is visible to ps).")
     String reachKs;
 
+    @Option(names = "--role", paramLabel = "ROLE", description = {"node (default: cluster.role) or worker: an ASR worker",
+            "serving only ws /v1/vosk, /healthz, /metrics and GET /v1/worker, for other nodes' remote engine."})
+    String role;
+
     @Option(names = "--no-auth", description = {"Turn credentials off (auth.enabled=false): anyone who reaches the port",
             "may do anything. For a local lab only; warned loudly at start-up."})
     boolean noAuth;
 
     @Override
     public Integer call() throws Exception {
-        LivecapConfig settings = load(config, port, host, engine);
+        LivecapConfig settings = load(config, port, host, engine, role);
         if (noAuth) {
             settings = settings.withAuth(new LivecapConfig.Auth(false, settings.auth().adminKeyFile(),
                     settings.auth().protectMetrics()));
@@ -97,8 +101,10 @@ public final class ServeCommand implements Callable<Integer> {
             node.closeWithEngine();
             stopped.countDown();
         }, "shutdown"));
+        String scheme = settings.server().tls() ? "wss" : "ws";
         System.err.println("livecap: serving on port " + node.port() + " with engine " + node.engine().name()
-                + "; push audio to " + (settings.server().tls() ? "wss" : "ws") + "://HOST:" + node.port() + "/v1/ingest/{id}");
+                + (settings.cluster().worker() ? " as an ASR worker; recognition at " + scheme + "://HOST:"
+                + node.port() + "/v1/vosk" : "; push audio to " + scheme + "://HOST:" + node.port() + "/v1/ingest/{id}"));
         stopped.await();
         return 0;
     }
@@ -118,6 +124,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     public static LivecapConfig load(Path file, Integer port, String host, String engine) {
+        return load(file, port, host, engine, null);
+    }
+
+    public static LivecapConfig load(Path file, Integer port, String host, String engine, String role) {
         Path chosen = file;
         if (chosen == null && Files.isRegularFile(Path.of("config", "livecap.yaml"))) {
             chosen = Path.of("config", "livecap.yaml");
@@ -131,6 +141,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (engine != null) {
             overrides.put("engine.name", engine);
+        }
+        if (role != null) {
+            overrides.put("cluster.role", role);
         }
         return LivecapConfig.load(chosen, System.getenv(), overrides);
     }

@@ -64,9 +64,13 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
             settings = Map.copyOf(settings);
         }
 
+        /** A list (e.g. {@code remote_endpoints: [ws://a, ws://b]}) reaches the engines comma-separated. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-        static Engine of(Map<String, String> section) {
-            Map<String, String> settings = new java.util.TreeMap<>(section);
+        static Engine of(Map<String, Object> section) {
+            Map<String, String> settings = new java.util.TreeMap<>();
+            section.forEach((key, value) -> settings.put(key, value instanceof List<?> list
+                    ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : value == null ? "" : String.valueOf(value)));
             return new Engine(settings.remove("name"), settings);
         }
     }
@@ -140,11 +144,17 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
      * @param nodeId            this node's name in leases, logs and /v1/cluster; "" = generated at each start
      * @param leaseTtlSeconds   a lease not renewed for this long may be taken by another node
      * @param heartbeatMs       how often leases are renewed and the node's heartbeat written
+     * @param role              node (everything) or worker (an ASR worker: only /v1/vosk, health and metrics)
      */
-    public record Cluster(String nodeId, int leaseTtlSeconds, int heartbeatMs) {
+    public record Cluster(String nodeId, int leaseTtlSeconds, int heartbeatMs, String role) {
 
         public Cluster {
             nodeId = nodeId == null ? "" : nodeId;
+            role = role == null || role.isBlank() ? "node" : role.trim().toLowerCase(Locale.ROOT);
+        }
+
+        public boolean worker() {
+            return role.equals("worker");
         }
     }
 
@@ -321,6 +331,9 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
                 || cluster.heartbeatMs() * 2L > cluster.leaseTtlSeconds() * 1000L) {
             throw new ConfigException("cluster: lease_ttl_seconds must be >= 2 and heartbeat_ms >= 100 and at most"
                     + " half the TTL (a lease must survive one missed heartbeat): " + cluster);
+        }
+        if (!List.of("node", "worker").contains(cluster.role())) {
+            throw new ConfigException("cluster.role must be node or worker, not " + cluster.role());
         }
         if (!cluster.nodeId().matches("[A-Za-z0-9._-]{0,64}")) {
             throw new ConfigException("cluster.node_id: letters, digits, '.', '_' and '-', at most 64: "

@@ -69,7 +69,7 @@ public final class LivecapNode implements AutoCloseable {
 
     private final SpeechEngine engine;
     private final Database database;
-    private final JdbcLeases leases;
+    private final JdbcLeases leases; // null on an ASR worker: it owns no task and no stream
     private final Lifecycle lifecycle; // null when no REACH endpoint is configured
     private final LiveTaskRepository tasks;
     private final Sessions sessions;
@@ -123,12 +123,15 @@ public final class LivecapNode implements AutoCloseable {
         String nodeId = nodeId(config.cluster());
         // every log line names the node (config/logback.xml prints this property): a cluster's logs get mixed
         System.setProperty("livecap.node", nodeId);
-        JdbcLeases leases = new JdbcLeases(database, nodeId, Duration.ofSeconds(config.cluster().leaseTtlSeconds()),
-                Duration.ofMillis(config.cluster().heartbeatMs()));
-        if (database.kind().embedded()) {
-            leases.forgetEarlierProcesses();
+        boolean worker = config.cluster().worker();
+        JdbcLeases leases = worker ? null : new JdbcLeases(database, nodeId,
+                Duration.ofSeconds(config.cluster().leaseTtlSeconds()), Duration.ofMillis(config.cluster().heartbeatMs()));
+        if (leases != null) {
+            if (database.kind().embedded()) {
+                leases.forgetEarlierProcesses();
+            }
+            leases.start(config.server().host() + ":" + config.server().port());
         }
-        leases.start(config.server().host() + ":" + config.server().port());
         JdbcCaptionStore store = new JdbcCaptionStore(database);
         JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
         // on PostgreSQL any node serves any stream's captions: a feed follows the owner's over LISTEN/NOTIFY
@@ -144,7 +147,9 @@ public final class LivecapNode implements AutoCloseable {
                 Duration.ofSeconds(config.captions().timelineExpirySeconds()), Clock.systemUTC());
         Ffmpeg.choice(); // decided and logged at start-up, like the engine
         sessions.usePullSettings(pullSettings(config.ingest()));
-        sessions.useLeases(leases);
+        if (leases != null) {
+            sessions.useLeases(leases);
+        }
         sessions.useStability(config.captions().stabilityLevel());
         if (config.captions().restoresCaseAndPunctuation()) {
             WordList names = WordList.debian(); // read (or found missing, and logged) once, at start-up
@@ -165,11 +170,23 @@ public final class LivecapNode implements AutoCloseable {
         if (tls != null) {
             server.useTls(tls);
         }
+        if (worker) {
+            server.serveAsWorker();
+        }
         server.alerts().configure(config.alerts().settings());
         LiveTaskRepository tasks = new JdbcLiveTaskRepository(database);
         JdbcStoredCaptions stored = new JdbcStoredCaptions(database);
         server.useStoredCaptions(stored, id -> tasks.active().stream().anyMatch(t -> t.streamId().equals(id)));
         InetSocketAddress address = server.start(config.server().host(), config.server().port());
+        if (worker) {
+            if (config.reach().enabled()) {
+                log.warn("ASR worker: reach.endpoints are ignored (a worker drives no REACH task)");
+            }
+            log.info("ASR worker {}: serving /v1/vosk with engine {}, at most {} sessions", nodeId, engine.name(),
+                    limits.maxVoskSessions() == 0 ? "unlimited" : limits.maxVoskSessions());
+            return new LivecapNode(engine, database, null, null, tasks, sessions, server, address, authenticator,
+                    firstAdminKey, null);
+        }
         leases.announce(config.server().host() + ":" + address.getPort());
         RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
         KalturaUplink uplink = config.reach().enabled()
@@ -302,13 +319,15 @@ public final class LivecapNode implements AutoCloseable {
             lifecycle.close();
         }
         server.close();
-        leases.close(); // after the streams ended: hands what is left back for another node to take at once
+        if (leases != null) {
+            leases.close(); // after the streams ended: hands what is left back for another node to take at once
+        }
         database.close();
     }
 
-    /** This node's leases: its name, and who holds what on the shared store. */
+    /** This node's leases: its name, and who holds what on the shared store ({@link Leases#SOLO} on a worker). */
     public Leases leases() {
-        return leases;
+        return leases != null ? leases : Leases.SOLO;
     }
 
     /** {@code cluster.node_id}, or a name made up for this start. */

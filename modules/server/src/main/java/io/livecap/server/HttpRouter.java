@@ -79,11 +79,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServerContext context;
     private final StoredCaptionsApi stored; // null: no store to list or delete from
     private final ConsoleRoutes console;
+    private final WorkerRole worker; // null: a full node
 
     HttpRouter(ServerContext context, StoredCaptionsApi stored, ConsoleRoutes console) {
+        this(context, stored, console, null);
+    }
+
+    HttpRouter(ServerContext context, StoredCaptionsApi stored, ConsoleRoutes console, WorkerRole worker) {
         this.context = context;
         this.stored = stored;
         this.console = console;
+        this.worker = worker;
     }
 
     @Override
@@ -95,6 +101,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         Verdict verdict = context.access().check(request, uri); // the one place credentials are checked
+        if (worker != null && !WorkerRole.serves(path)) {
+            respond(ctx, request, Reply.json(HttpResponseStatus.NOT_FOUND, worker.notServed(path)));
+            return;
+        }
         if (ConsoleRoutes.owns(path)) {
             console.serve(ctx, request, uri, verdict); // it answers a refusal itself: a browser gets the login
             return;
@@ -162,6 +172,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "text/plain; version=0.0.4; charset=utf-8");
             case "/v1/streams" -> Reply.json(HttpResponseStatus.OK, Map.of("streams", streams()));
             case "/v1/cluster" -> Reply.json(HttpResponseStatus.OK, cluster());
+            case "/v1/worker" -> worker != null ? Reply.json(HttpResponseStatus.OK, worker.capacity())
+                    : Reply.error(HttpResponseStatus.NOT_FOUND, "not an ASR worker: /v1/worker is served by"
+                    + " `serve --role worker`");
             default -> path.startsWith("/v1/ingest/") || path.startsWith("/v1/captions/")
                     || path.startsWith("/v1/streams/")
                     ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
@@ -402,6 +415,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if ("away".equals(store.get("status"))) {
                 health.put("status", "degraded"); // still live (200): captions flow, their writes wait in memory
             }
+        }
+        if (worker != null) {
+            health.putAll(worker.capacity()); // open, so a remote engine's probe needs no credential
         }
         return health;
     }

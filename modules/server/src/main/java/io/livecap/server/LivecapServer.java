@@ -51,6 +51,8 @@ public final class LivecapServer implements AutoCloseable {
     private ServerTls tls;
     /** null: GET /v1/captions and DELETE /v1/captions/{id} are not served */
     private StoredCaptionsApi stored;
+    /** null: a full node; else only /v1/vosk, /healthz, /metrics and /v1/worker are served */
+    private WorkerRole worker;
 
     /**
      * @param metrics        scraped at /metrics; already added to Micrometer's global registry by the caller
@@ -102,6 +104,25 @@ public final class LivecapServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves as an ASR worker (call before {@link #start}): only {@code /v1/vosk}, {@code /healthz},
+     * {@code /metrics} and {@code GET /v1/worker}; everything else is 404 naming the role. Its sessions and
+     * capacity are the gauges {@code livecap.worker.sessions} and {@code livecap.worker.capacity}.
+     */
+    public LivecapServer serveAsWorker() {
+        worker = new WorkerRole(context);
+        io.micrometer.core.instrument.Gauge.builder("livecap.worker.sessions", context.voskCap(), ConnectionCap::open)
+                .description("/v1/vosk sessions open on this worker").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("livecap.worker.capacity", limits, ServerLimits::maxVoskSessions)
+                .description("/v1/vosk sessions this worker takes (limits.max_vosk_sessions; 0 = no cap)")
+                .register(metrics);
+        return this;
+    }
+
+    public boolean servesAsWorker() {
+        return worker != null;
+    }
+
     public boolean servesTls() {
         return tls != null;
     }
@@ -132,13 +153,13 @@ public final class LivecapServer implements AutoCloseable {
                                         .setMaxHeaderSize(HttpRouter.MAX_HEADERS)))
                                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
                                 .addLast("router", new HttpRouter(context, stored,
-                                        new ConsoleRoutes(console, context.access().logins())));
+                                        new ConsoleRoutes(console, context.access().logins()), worker));
                     }
                 })
                 .bind(host, port).sync().channel();
         InetSocketAddress address = (InetSocketAddress) channel.localAddress();
-        log.info("livecap listening on {}:{} (engine {}, {})", address.getHostString(), address.getPort(),
-                sessions.engine().name(), tls == null ? "plain HTTP" : tls.required() ? "TLS only" : "TLS or plain");
+        log.info("livecap {}listening on {}:{} (engine {}, {})", worker == null ? "" : "ASR worker ",
+                address.getHostString(), address.getPort(), sessions.engine().name(), tls == null ? "plain HTTP" : tls.required() ? "TLS only" : "TLS or plain");
         return address;
     }
 
