@@ -1,7 +1,6 @@
 package io.livecap.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Disabled;
 import io.livecap.reach.TaskStatus;
 import io.livecap.sandbox.ReachSandbox;
 import io.livecap.sandbox.SandboxConfig;
@@ -34,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two livecap nodes (three do not fit the 2-core CI machine's time yet) as separate processes on one PostgreSQL, against the REACH sandbox with three
+ * Two and three livecap nodes as separate processes on one PostgreSQL, against the REACH sandbox with three
  * events: every task goes through each status by exactly one node (one updateJob per transition, as the sandbox
  * recorded them), its captionUrl has one connection at a time, and the events are spread over the nodes.
  */
@@ -68,10 +67,8 @@ class ClusterEndToEndTest {
         return builder.start();
     }
 
-    @Disabled("open: timed out before READY in the last fresh-clone run (its serve processes lacked the loopback"
-            + " allow-list then; unverified since)")
     @ParameterizedTest
-    @ValueSource(ints = {2})
+    @ValueSource(ints = {2, 3})
     void everyTaskIsDrivenByExactlyOneNodeAndTheEventsAreSpread(int nodes) throws Exception {
         TestEngines.pocketsphinx(); // skips, saying why, where pocketsphinx is missing
         String storeUrl = TestPostgres.freshUrl();
