@@ -52,7 +52,7 @@ class DrainEndToEndTest {
             try (nodes) {
                 nodes.start("node-1");
                 nodes.start("node-2");
-                await("both nodes up", Duration.ofSeconds(90), () -> nodes.alive() == 2);
+                nodes.awaitUp(Duration.ofSeconds(180));
                 long id = us.addLiveTasks(1, Instant.now().plusSeconds(15), Duration.ofSeconds(60)).get(0);
                 String lease = Leases.task("us", id);
                 String stream = "reach-us-" + id;

@@ -76,6 +76,24 @@ final class ServeNodes implements AutoCloseable {
         return dir.resolve(name + ".log");
     }
 
+    /**
+     * Waits until every node started has a heartbeat in the store and its REACH lifecycle runs (a loaded machine
+     * takes its time to start JVMs and load pocketsphinx: an event ordered before that would be missed).
+     */
+    void awaitUp(Duration timeout) throws InterruptedException {
+        await(processes.size() + " nodes up, their REACH lifecycles running", timeout, () -> alive()
+                == processes.size() && processes.keySet().stream().allMatch(name -> logged(name,
+                "REACH lifecycle: polling")));
+    }
+
+    boolean logged(String name, String text) {
+        try {
+            return Files.exists(log(name)) && Files.readString(log(name)).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Nodes whose heartbeat the store took within the last 5 s. */
     int alive() {
         try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet row = s.executeQuery(
