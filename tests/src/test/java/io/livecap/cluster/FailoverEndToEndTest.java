@@ -111,7 +111,8 @@ class FailoverEndToEndTest {
                                     + " kill " + lastSeqBeforeKill + ")");
                 }
 
-                List<Caption> stored = new JdbcCaptionStore(nodes.db()).finalsAfter(stream, 0);
+                List<Caption> stored = deliveredPart(new JdbcCaptionStore(nodes.db()).finalsAfter(stream, 0),
+                        received);
                 assertTrue(stored.size() >= 6, "finals from both nodes: " + stored.size());
                 for (int i = 1; i < stored.size(); i++) {
                     Caption a = stored.get(i - 1);
@@ -136,6 +137,17 @@ class FailoverEndToEndTest {
                 throw new AssertionError(e.getMessage() + nodes.logs(), e);
             }
         }
+    }
+
+    /**
+     * The stored finals up to the last one Kaltura received before eos: on a loaded machine recognition may lag the
+     * audio by more than the cut-off waits for (30 s), and a final recognised after the push ended and the asset was
+     * built is stored but belongs to neither (the cut-off's limit, not the failover's).
+     */
+    static List<Caption> deliveredPart(List<Caption> stored, List<ReceivedCaption> received) {
+        long last = received.stream().filter(ReceivedCaption::isFinal).mapToLong(ReceivedCaption::seq).max()
+                .orElse(0);
+        return stored.stream().filter(c -> c.seq() <= last).toList();
     }
 
     /** A seq Kaltura got twice carried the same final both times. */
