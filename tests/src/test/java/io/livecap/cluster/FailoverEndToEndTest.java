@@ -130,9 +130,8 @@ class FailoverEndToEndTest {
 
                 JsonNode asset = report.path("captionAsset");
                 assertTrue(asset.path("validation").path("valid").asBoolean(), asset.toString());
-                assertEquals(words(String.join(" ", stored.stream().map(Caption::text).toList())),
-                        words(srtText(asset.path("content").asText())),
-                        "the asset holds every final exactly once, in order");
+                assetHoldsEveryFinalOnce(asset.path("content").asText(), stored,
+                        new JdbcCaptionStore(nodes.db()).finalsAfter(stream, 0));
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + nodes.logs(), e);
             }
@@ -148,6 +147,28 @@ class FailoverEndToEndTest {
         long last = received.stream().filter(ReceivedCaption::isFinal).mapToLong(ReceivedCaption::seq).max()
                 .orElse(0);
         return stored.stream().filter(c -> c.seq() <= last).toList();
+    }
+
+    /**
+     * Every final Kaltura received live is in the asset, and nothing is in it more often than the store holds it:
+     * counted word by word (the asset's cues are re-cut by time from the finals), the delivered finals' words are
+     * within the asset's and the asset's within every stored final's (a final recognised after the cut-off may or
+     * may not have been stored by the time the asset was built).
+     */
+    static void assetHoldsEveryFinalOnce(String srt, List<Caption> delivered, List<Caption> allStored) {
+        Map<String, Integer> asset = counts(words(srtText(srt)));
+        Map<String, Integer> least = counts(words(String.join(" ", delivered.stream().map(Caption::text).toList())));
+        Map<String, Integer> most = counts(words(String.join(" ", allStored.stream().map(Caption::text).toList())));
+        least.forEach((word, n) -> assertTrue(asset.getOrDefault(word, 0) >= n, "the asset lacks \"" + word
+                + "\" of a delivered final: " + n + " delivered, " + asset.getOrDefault(word, 0) + " in the asset"));
+        asset.forEach((word, n) -> assertTrue(most.getOrDefault(word, 0) >= n, "the asset holds \"" + word
+                + "\" " + n + " times, the stored finals " + most.getOrDefault(word, 0) + ": a final twice"));
+    }
+
+    private static Map<String, Integer> counts(List<String> words) {
+        Map<String, Integer> counts = new HashMap<>();
+        words.forEach(w -> counts.merge(w, 1, Integer::sum));
+        return counts;
     }
 
     /** A seq Kaltura got twice carried the same final both times. */
