@@ -51,7 +51,7 @@ class FailoverEndToEndTest {
     void theOwnerOfALiveEventIsKilledMidSpeechAndAnotherNodeResumesItWithinTheTtl() throws Exception {
         TestEngines.pocketsphinx(); // skips, saying why, where pocketsphinx is missing
         String storeUrl = TestPostgres.freshUrl();
-        SandboxConfig config = SandboxConfig.of(0, 0, 0, 60, SharedAudio.file(SharedAudio.LECTURE))
+        SandboxConfig config = SandboxConfig.of(0, 0, 0, 90, SharedAudio.file(SharedAudio.LECTURE))
                 .withBuffers(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(8));
         try (ReachSandbox sandbox = ReachSandbox.start(config)) {
             SandboxRegion us = sandbox.region("us");
@@ -60,11 +60,15 @@ class FailoverEndToEndTest {
                 nodes.start("node-1");
                 nodes.start("node-2");
                 nodes.awaitUp(Duration.ofSeconds(180));
-                long id = us.addLiveTasks(1, Instant.now().plusSeconds(15), Duration.ofSeconds(60)).get(0);
+                Instant slotEnd = Instant.now().plusSeconds(15 + 90);
+                long id = us.addLiveTasks(1, Instant.now().plusSeconds(15), Duration.ofSeconds(90)).get(0);
                 String lease = Leases.task("us", id);
                 String stream = "reach-us-" + id;
                 await("PROCESSING with captions flowing", Duration.ofSeconds(120), () ->
-                        us.status(id).equals(Optional.of(TaskStatus.PROCESSING)) && finals(us, id) >= 3);
+                        us.status(id).equals(Optional.of(TaskStatus.PROCESSING)) && finals(us, id) >= 2);
+                // mid-speech, with room for the survivor to resume: a machine too loaded for that fails here, clearly
+                assertTrue(Instant.now().isBefore(slotEnd.minusSeconds(30)), "captions came too late to kill the"
+                        + " owner mid-event (recognition lags on this machine)");
 
                 String owner = nodes.owner(lease).orElseThrow();
                 String other = owner.equals("node-1") ? "node-2" : "node-1";
