@@ -87,6 +87,10 @@ final class CaptionLog {
         return true;
     }
 
+    synchronized List<Message> messages() {
+        return List.copyOf(messages);
+    }
+
     synchronized int count() {
         return messages.size();
     }

@@ -301,6 +301,20 @@ public final class SandboxRegion {
         return calls.getOrDefault(serviceAction.toLowerCase(Locale.ROOT), 0);
     }
 
+    /** One caption message the task's captionUrl received (eos and malformed ones left out). */
+    public record ReceivedCaption(long seq, boolean isFinal, String text, Instant receivedAt) {
+    }
+
+    /** The caption messages the task's captionUrl received, in arrival order, repeats included. */
+    public List<ReceivedCaption> receivedCaptions(long taskId) {
+        CaptionLog log;
+        synchronized (this) {
+            log = task(taskId).captions;
+        }
+        return log.messages().stream().filter(m -> m.seq() != null && !"eos".equals(m.type()))
+                .map(m -> new ReceivedCaption(m.seq(), m.isFinal(), m.text(), m.receivedAt())).toList();
+    }
+
     /** Waits until the task's caption websocket has received {@code count} messages. */
     public boolean awaitCaptions(long taskId, int count, Duration timeout) throws InterruptedException {
         CaptionLog log;

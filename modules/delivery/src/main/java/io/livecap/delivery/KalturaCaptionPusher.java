@@ -95,6 +95,8 @@ public final class KalturaCaptionPusher implements AutoCloseable {
     private volatile long confirmedSeq;
     private long confirmedFinalSeq;
     private long acceptedSeq;
+    /** The highest final among them (worker thread only). */
+    private long acceptedFinalSeq;
     private Caption pendingPartial;
     private long endSeq = -1;
     private Link link;
@@ -184,6 +186,26 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /**
+     * Waits until the destination confirmed every final this push has taken so far (a node handing its streams over
+     * lets their last finals arrive before it lets go, so the next owner has nothing to send again); false on
+     * timeout or if the push ended first. The check is queued behind the captions already posted to the push.
+     */
+    public boolean awaitFinalsConfirmed(Duration timeout) throws InterruptedException {
+        if (finished.isDone()) {
+            return false;
+        }
+        CompletableFuture<Long> last = new CompletableFuture<>();
+        post(() -> last.complete(acceptedFinalSeq));
+        long seq;
+        try {
+            seq = last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+        return seq <= 0 || awaitConfirmed(seq, timeout);
     }
 
     /** Completes when the push ends: eos confirmed, refused, stopped or closed. */
@@ -279,6 +301,7 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             if (!settings.cutoff().excludes(fin)) {
                 write(to, fin);
                 acceptedSeq = Math.max(acceptedSeq, fin.seq());
+                acceptedFinalSeq = Math.max(acceptedFinalSeq, fin.seq());
                 sent++;
             }
         }
@@ -297,6 +320,9 @@ public final class KalturaCaptionPusher implements AutoCloseable {
             return;
         }
         acceptedSeq = Math.max(acceptedSeq, caption.seq());
+        if (caption.isFinal()) {
+            acceptedFinalSeq = Math.max(acceptedFinalSeq, caption.seq());
+        }
         pendingPartial = caption.isFinal() ? null : caption;
         Link to = link;
         if (to != null && to.ready && caption.seq() > to.sentSeq) {

@@ -98,6 +98,28 @@ public final class KalturaUplink implements CaptionUplink {
     }
 
     @Override
+    public void handOver(LiveTask task, Duration grace) {
+        KalturaCaptionPusher pusher;
+        synchronized (this) {
+            pusher = pushers.remove(task.key());
+            targets.remove(task.key());
+        }
+        if (pusher == null) {
+            return;
+        }
+        boolean confirmed = false;
+        try {
+            confirmed = !grace.isZero() && pusher.awaitFinalsConfirmed(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pusher.close();
+        log.info("{}: captions to Kaltura handed over at confirmed seq {}{}", task, pusher.confirmedSeq(),
+                confirmed || grace.isZero() ? "" : " (not every final was confirmed within " + grace.toMillis()
+                        + " ms: the next owner sends the rest again)");
+    }
+
+    @Override
     public boolean isOpen(LiveTask task) {
         return pushers.containsKey(task.key());
     }

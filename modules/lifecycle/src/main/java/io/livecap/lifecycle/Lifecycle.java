@@ -39,6 +39,7 @@ public final class Lifecycle implements AutoCloseable {
     private final Set<TaskKey> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Instant nextPoll = Instant.MIN;
     private final Leases leases;
+    private volatile boolean drained;
 
     public Lifecycle(ReachPoller poller, LiveTaskRepository tasks, LiveTaskRunner runner, Duration pollEvery,
                      Duration tick, Clock clock) {
@@ -110,8 +111,53 @@ public final class Lifecycle implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Graceful drain (SIGTERM): no more polls, claims or steps; the steps in flight finish; then every task this node
+     * holds is handed over at once ({@link LiveTaskRunner#handOver}: its last finals recognised, stored and
+     * confirmed by Kaltura within {@code grace}, its captionUrl let go without eos) and its lease released, so
+     * another node claims it at its next tick instead of after the TTL. Idempotent; {@link #close} after it only
+     * waits.
+     */
+    public void drain(Duration grace) {
+        if (drained) {
+            return;
+        }
+        drained = true;
+        stopTicking();
+        List<Thread> handovers = new java.util.ArrayList<>();
+        for (LiveTask task : tasks.active()) {
+            String lease = Leases.task(task.key().region(), task.key().id());
+            if (!leases.holds(lease)) {
+                continue;
+            }
+            // one thread each: every stream finishes its captions in parallel, within one grace in all
+            Thread t = new Thread(() -> {
+                try {
+                    runner.handOver(task.key(), grace);
+                } catch (RuntimeException e) {
+                    log.warn("{}: hand-over failed ({}); its lease is released anyway, the next owner resumes from"
+                            + " the store", task, e.toString());
+                } finally {
+                    leases.release(lease);
+                }
+            }, "drain-" + task.key().id());
+            t.start();
+            handovers.add(t);
+        }
+        long deadline = System.nanoTime() + grace.multipliedBy(2).plusSeconds(10).toNanos();
+        for (Thread t : handovers) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("REACH lifecycle drained: {} tasks handed over", handovers.size());
+    }
+
+    /** No new tick; the poll and the steps in flight finish (or see their interrupt). */
+    private void stopTicking() {
         ticker.shutdownNow();
         steps.shutdown();
         try {
@@ -121,6 +167,11 @@ public final class Lifecycle implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        stopTicking();
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -123,9 +123,39 @@ public final class LiveTaskRunner {
         tasks.find(key).ifPresent(task -> {
             log.warn("{}: its lease was lost; captioning stops on this node, the new owner resumes it", task);
             sessions.stopPullKeepingEvent(task.streamId(), "lease lost");
-            uplink.close(task);
+            // no eos and no waiting: the stream goes on at the new owner, which may be connecting already
+            uplink.handOver(task, Duration.ZERO);
             lastLookedAt.remove(key);
         });
+    }
+
+    /**
+     * This node is draining: the task goes to another node, which resumes it where it was. Its pull stops without
+     * ending the event, its last finals are recognised and stored, Kaltura is given up to {@code grace} to confirm
+     * them, and the captionUrl is let go without eos. The caller releases the task's lease afterwards (the stream's
+     * goes with its session).
+     */
+    public void handOver(TaskKey key, Duration grace) {
+        LiveTask task = tasks.find(key).orElse(null);
+        if (task == null || task.state().isFinal()) {
+            return;
+        }
+        if (task.state().hasSession()) {
+            sessions.stopPullKeepingEvent(task.streamId(), "node draining");
+            Optional<StreamSession> session = sessions.get(task.streamId());
+            if (session.isPresent()) {
+                session.get().end("node draining");
+                try {
+                    session.get().join(grace.toMillis()); // its last finals are stored and in the feed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        uplink.handOver(task, grace);
+        tasks.audit(key, "handed_over", "node draining; another node resumes the task");
+        lastLookedAt.remove(key);
+        log.info("{}: handed over (this node is draining)", task);
     }
 
     private void take(LiveTaskStateMachine.Step step, ReachClient client, LiveTask task, Instant now)

@@ -66,6 +66,8 @@ import java.util.Optional;
 public final class LivecapNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LivecapNode.class);
+    /** How long a draining node gives each stream's last finals to be recognised, and then confirmed by Kaltura. */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(15);
 
     private final SpeechEngine engine;
     private final Database database;
@@ -309,13 +311,20 @@ public final class LivecapNode implements AutoCloseable {
         return engine;
     }
 
-    /** Stops the server; live sessions finish their captions first. */
+    /**
+     * Stops the server, draining first (SIGTERM comes here): readiness turns 503, the node leaves the cluster's
+     * nodes, its REACH tasks are handed over (last finals recognised and confirmed by Kaltura, captionUrl let go
+     * without eos, lease released for another node to claim at once), then live sessions finish their captions and
+     * every lease left is handed back.
+     */
     @Override
     public void close() {
+        leases.drain();
         if (retention != null) {
             retention.close();
         }
         if (lifecycle != null) {
+            lifecycle.drain(DRAIN_GRACE);
             lifecycle.close();
         }
         server.close();

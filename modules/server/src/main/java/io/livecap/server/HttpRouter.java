@@ -162,12 +162,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return startPull(request);
         }
         if (method != HttpMethod.GET) {
-            return path.equals("/healthz") || path.equals("/metrics") || path.equals("/v1/streams")
+            return path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics") || path.equals("/v1/streams")
                     || path.equals("/v1/cluster")
                     ? notAllowed(method, "GET") : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
         }
         return switch (path) {
             case "/healthz" -> Reply.json(HttpResponseStatus.OK, health());
+            case "/readyz" -> ready();
             case "/metrics" -> new Reply(HttpResponseStatus.OK, context.metrics().scrape(),
                     "text/plain; version=0.0.4; charset=utf-8");
             case "/v1/streams" -> Reply.json(HttpResponseStatus.OK, Map.of("streams", streams()));
@@ -180,6 +181,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     ? Reply.error(HttpResponseStatus.BAD_REQUEST, "stream ids are 1-128 characters of A-Z a-z 0-9 . _ -")
                     : Reply.error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
         };
+    }
+
+    /**
+     * {@code GET /readyz}: whether to send this node work (a load balancer's or Kubernetes' readiness): 200 while its
+     * store takes its heartbeats and its leases are renewed, 503 with the reasons otherwise (store unreachable,
+     * heartbeat lost, draining). {@code /healthz} stays liveness: the process serves.
+     */
+    private Reply ready() {
+        List<String> reasons = context.sessions().leases().notReady();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ready", reasons.isEmpty());
+        body.put("node", context.sessions().leases().nodeId());
+        body.put("reasons", reasons);
+        return Reply.json(reasons.isEmpty() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
     /** {@code GET /v1/alerts}: active then recently cleared; {@code POST /v1/alerts/{id}/ack}: an operator saw it. */

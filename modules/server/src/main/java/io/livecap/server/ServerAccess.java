@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * Who may reach what: the one check every request passes before it is routed, and the websockets each credential
  * opened, so revoking it closes them (1008). The role each path needs is decided here, in one table:
  * <pre>
- *   /healthz                                  open
+ *   /healthz, /readyz                         open
  *   /metrics                                  open, or operator when auth.protect_metrics
  *   ws /v1/ingest/{id}                        ingest key, or a publish (ingest) token for {id}
  *   ws /v1/captions/{id}                      captions-read key, or a read (captions-read) token for {id}
@@ -74,7 +74,7 @@ final class ServerAccess {
     /** The verdict on one request; {@code grant()} is who asked (null for an open path or with auth off). */
     Verdict check(FullHttpRequest request, QueryStringDecoder uri) {
         String path = uri.path();
-        if (path.equals("/healthz") || (path.equals("/metrics") && !protectMetrics) || path.startsWith("/console/")) {
+        if (path.equals("/healthz") || path.equals("/readyz") || (path.equals("/metrics") && !protectMetrics) || path.startsWith("/console/")) {
             return Verdict.allow(null);
         }
         Matcher socket = SOCKET.matcher(path);

@@ -32,6 +32,14 @@ public interface Leases {
     /** Called with a resource whose lease this node lost (not renewed in time; another node may now hold it). */
     void onLost(Consumer<String> listener);
 
+    /**
+     * Why this node should not be sent work now (readiness): the store did not take its last heartbeat, its leases
+     * went unrenewed past the TTL, it is draining. Empty when ready.
+     */
+    default List<String> notReady() {
+        return List.of();
+    }
+
     /** The nodes that have a heartbeat in the store, and the leases they hold, for /v1/cluster. */
     ClusterView view();
 

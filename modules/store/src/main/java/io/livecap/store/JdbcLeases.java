@@ -52,6 +52,11 @@ public final class JdbcLeases implements Leases, AutoCloseable {
     private final Map<String, Seen> others = new ConcurrentHashMap<>();
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
     private volatile int aliveNodes = 1;
+    /** System.nanoTime() before the last heartbeat that the store took; readiness goes by it. */
+    private volatile long lastRenewedNanos = System.nanoTime();
+    /** Why the last heartbeat failed; null when it went through. */
+    private volatile String heartbeatFailure;
+    private volatile boolean draining;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lease-heartbeat");
         t.setDaemon(true);
@@ -327,10 +332,18 @@ public final class JdbcLeases implements Leases, AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             // the leases run out on their own (claim() stops trusting them): nothing to undo here
-            log.warn("heartbeat failed ({}); leases held until {} s after the last renewal", e.getMessage(),
-                    ttl.toSeconds());
+            if (heartbeatFailure == null) {
+                log.warn("heartbeat failed ({}); leases held until {} s after the last renewal", e.getMessage(),
+                        ttl.toSeconds());
+            }
+            heartbeatFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return;
         }
+        if (heartbeatFailure != null) {
+            log.info("heartbeat went through again");
+            heartbeatFailure = null;
+        }
+        lastRenewedNanos = sent;
         long until = sent + ttl.toNanos() - MARGIN_NANOS;
         for (String resource : List.copyOf(held.keySet())) {
             if (ours.contains(resource)) {
@@ -339,6 +352,41 @@ public final class JdbcLeases implements Leases, AutoCloseable {
                 log.warn("lease {}: lost (not renewed in time); another node may hold it now", resource);
                 lostListeners.forEach(l -> l.accept(resource));
             }
+        }
+    }
+
+    @Override
+    public List<String> notReady() {
+        List<String> reasons = new ArrayList<>();
+        if (draining) {
+            reasons.add("draining: handing its leases over to the other nodes");
+        }
+        String failure = heartbeatFailure;
+        if (failure != null) {
+            reasons.add("store unreachable: the last heartbeat failed (" + failure + ")");
+        }
+        long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastRenewedNanos);
+        if (since > ttl.toMillis()) {
+            reasons.add("lease heartbeat lost: last renewed " + since + " ms ago (lease TTL " + ttl.toMillis()
+                    + " ms); its leases may be another node's now");
+        }
+        return reasons;
+    }
+
+    /**
+     * The node starts draining: it leaves the list of nodes (its row goes; the heartbeat only renews rows, so it
+     * stays gone), so the other nodes' fair share grows at their next heartbeat and they take whatever this node
+     * hands back at once; the leases it still holds are renewed until released. Readiness says draining.
+     */
+    public void drain() {
+        draining = true;
+        try (Connection c = db.connection(); PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM cluster_node WHERE node_id = ?")) {
+            delete.setString(1, nodeId);
+            delete.executeUpdate();
+            log.info("node {} draining: left the cluster's nodes, {} leases to hand over", nodeId, held.size());
+        } catch (SQLException e) {
+            log.warn("node {} draining: could not leave the list of nodes ({})", nodeId, e.getMessage());
         }
     }
 

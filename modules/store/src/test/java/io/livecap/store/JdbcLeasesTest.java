@@ -117,4 +117,35 @@ class JdbcLeasesTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDrainingNodeLeavesTheNodesAndSaysSoAndAnUnrenewedOneIsNotReady(Backend backend, @TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(backend.freshUrl(dir))) {
+            JdbcLeases a = new JdbcLeases(db, "node-a", Duration.ofSeconds(2), Duration.ofMillis(300)).start("a:1");
+            JdbcLeases b = new JdbcLeases(db, "node-b", Duration.ofSeconds(2), Duration.ofMillis(300)).start("b:1");
+            try {
+                assertEquals(List.of(), a.notReady(), "ready while the store takes its heartbeats");
+                await("b to see both nodes", Duration.ofSeconds(10), () -> b.aliveNodes() == 2);
+                assertTrue(a.claim(TASK).mine());
+
+                a.drain();
+                assertTrue(a.notReady().stream().anyMatch(r -> r.startsWith("draining")), a.notReady().toString());
+                // gone from the nodes at once, so b's fair share grows; a's lease stays a's until released
+                await("b to count one node", Duration.ofSeconds(10), () -> b.aliveNodes() == 1);
+                assertEquals(List.of("node-b"), b.view().nodes().stream().map(Leases.NodeInfo::nodeId).toList());
+                assertFalse(b.claim(TASK).mine(), "still renewed by the draining node");
+                a.release(TASK);
+                await("b to take the released task", Duration.ofSeconds(15), () -> b.claim(TASK).mine());
+
+                b.stopRenewing();
+                await("b's unrenewed leases to make it unready", Duration.ofSeconds(10), () -> b.notReady().stream()
+                        .anyMatch(r -> r.startsWith("lease heartbeat lost")));
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
 }
