@@ -319,7 +319,9 @@ public final class LivecapNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        leases.drain();
+        if (leases != null) {
+            leases.drain(); // a worker holds none
+        }
         if (retention != null) {
             retention.close();
         }
