@@ -87,19 +87,17 @@ public final class PocketsphinxEngine implements SpeechEngine {
      * @throws EngineUnavailableException when the library or model is missing or the model does not load
      */
     public static PocketsphinxEngine load(Path modelRoot) {
+        return load(modelRoot, PocketsphinxProfile.ACCURATE);
+    }
+
+    /** {@link #load(Path)} with a search profile. */
+    public static PocketsphinxEngine load(Path modelRoot, PocketsphinxProfile profile) {
         Optional<String> reason = unavailableReason(modelRoot);
         if (reason.isPresent()) {
             throw new EngineUnavailableException(reason.get());
         }
         SphinxLog.install(Binding.LIB);
-        List<String> arguments = List.of(
-                "-hmm", acousticModel(modelRoot).toString(),
-                "-lm", languageModel(modelRoot).toString(),
-                "-dict", dictionary(modelRoot).toString(),
-                "-vad_prespeech", Integer.toString(PocketsphinxStream.VAD_PRESPEECH_FRAMES),
-                "-vad_startspeech", Integer.toString(PocketsphinxStream.VAD_STARTSPEECH_FRAMES),
-                "-vad_postspeech", Integer.toString(PocketsphinxStream.VAD_POSTSPEECH_FRAMES));
-        PocketsphinxEngine engine = new PocketsphinxEngine(Binding.LIB, arguments);
+        PocketsphinxEngine engine = new PocketsphinxEngine(Binding.LIB, decoderArguments(modelRoot, profile));
         try {
             engine.idle.push(engine.loadDecoder());
         } catch (PocketsphinxException e) {
@@ -177,6 +175,22 @@ public final class PocketsphinxEngine implements SpeechEngine {
                     decoderArguments.get(1));
             return decoder;
         }
+    }
+
+    /**
+     * Every argument a decoder of this profile is made with, as {@code pocketsphinx_continuous} takes them too:
+     * the model files, the VAD's frame counts and the profile's search settings.
+     */
+    public static List<String> decoderArguments(Path modelRoot, PocketsphinxProfile profile) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "-hmm", acousticModel(modelRoot).toString(),
+                "-lm", languageModel(modelRoot).toString(),
+                "-dict", dictionary(modelRoot).toString(),
+                "-vad_prespeech", Integer.toString(PocketsphinxStream.VAD_PRESPEECH_FRAMES),
+                "-vad_startspeech", Integer.toString(PocketsphinxStream.VAD_STARTSPEECH_FRAMES),
+                "-vad_postspeech", Integer.toString(PocketsphinxStream.VAD_POSTSPEECH_FRAMES)));
+        arguments.addAll(profile.arguments());
+        return List.copyOf(arguments);
     }
 
     private static Path acousticModel(Path modelRoot) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 public final class PocketsphinxProvider implements EngineProvider {
 
     private static final String MODEL = "pocketsphinx_model";
+    private static final String PROFILE = "pocketsphinx_profile";
 
     @Override
     public String name() {
@@ -25,7 +26,8 @@ public final class PocketsphinxProvider implements EngineProvider {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of(MODEL, PocketsphinxEngine.DEFAULT_MODEL.toString());
+        return Map.of(MODEL, PocketsphinxEngine.DEFAULT_MODEL.toString(),
+                PROFILE, PocketsphinxProfile.ACCURATE.configName());
     }
 
     @Override
@@ -35,7 +37,7 @@ public final class PocketsphinxProvider implements EngineProvider {
 
     @Override
     public SpeechEngine load(EngineSettings settings) {
-        return PocketsphinxEngine.load(model(settings));
+        return PocketsphinxEngine.load(model(settings), PocketsphinxProfile.parse(settings.get(this, PROFILE)));
     }
 
     private Path model(EngineSettings settings) {
