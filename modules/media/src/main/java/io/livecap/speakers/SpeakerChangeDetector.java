@@ -26,7 +26,7 @@ public final class SpeakerChangeDetector {
     static final int WINDOW_FRAMES = 700; // 7 s of speech
     static final int SIDE_FRAMES = 200; // 2 s each side at least: phonetic content averages out
     static final int STEP_FRAMES = 10;
-    static final int CONFIRM_FRAMES = 150;
+    static final int CONFIRM_FRAMES = 60;
     private static final int SPLIT_STRIDE = 3;
     /** A frame is speech when its log energy is within this of the loudest recent frame (natural log, ~30 dB). */
     private static final double SPEECH_RANGE = 7.0;

@@ -63,10 +63,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
      * {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions);
      * {@code stability}: how steady partials are (off, low, medium, high; see captions' Stability);
      * {@code punctuation}: {@code rules} gives captions sentence case and punctuation (captions' RuleRestorer),
-     * {@code off} leaves the engine's words as they are.
+     * {@code off} leaves the engine's words as they are;
+     * {@code speakerChanges}: mark the first caption after a speaker change ({@code >> }, speaker_change) on every
+     * stream.
      */
     public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds,
-                           String stability, String punctuation) {
+                           String stability, String punctuation, boolean speakerChanges) {
 
         public boolean restoresCaseAndPunctuation() {
             return punctuation == null || punctuation.equals("rules");
