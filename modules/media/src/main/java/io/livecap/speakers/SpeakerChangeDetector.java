@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
  * {@code dBIC = N/2 log|S| - N1/2 log|S1| - N2/2 log|S2| - lambda/2 (d + d(d+1)/2) log N}. A positive maximum is a
  * change; it is reported once {@link #CONFIRM_FRAMES} more than a side lie after the best split (before that the
  * new voice fills only part of the right side and the best split lies early), and the window restarts at it.
- * Reports times in ms of the audio fed (16 kHz), about 3.5 s of speech after the change.
+ * Reports times in ms of the audio fed (16 kHz), about 2.6 s of speech after the change.
  *
  * <p>lambda was tuned on flite voices taking turns and on a single flite voice (see bench/README.md, "Speaker
  * changes"). One detector per stream, on the session's thread.
