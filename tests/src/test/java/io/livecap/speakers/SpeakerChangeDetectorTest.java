@@ -52,6 +52,9 @@ class SpeakerChangeDetectorTest {
         SpeakerChangeDetector detector = new SpeakerChangeDetector(
                 Double.parseDouble(System.getProperty("speakers.lambda", "" + SpeakerChangeDetector.DEFAULT_LAMBDA)),
                 Integer.getInteger("speakers.side", SpeakerChangeDetector.SIDE_FRAMES), found::add);
+        if (Boolean.getBoolean("speakers.scores")) {
+            detector.recordScores();
+        }
         long cpuBefore = cpuNanos();
         for (int at = 0; at < samples.length; at += 1_600) { // 100 ms chunks, as a stream delivers them
             int n = Math.min(1_600, samples.length - at);

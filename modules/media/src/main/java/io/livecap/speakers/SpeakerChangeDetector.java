@@ -41,7 +41,7 @@ public final class SpeakerChangeDetector {
     private double loudest = Double.NEGATIVE_INFINITY;
     private int sinceTest;
     private long framesSeen;
-    private final List<double[]> scores = new ArrayList<>();
+    private List<double[]> scores; // only while tuning: a stream's would grow without end
 
     /** @param changes gets the time (ms of the audio fed) of each change found */
     public SpeakerChangeDetector(double lambda, LongConsumer changes) {
@@ -75,7 +75,12 @@ public final class SpeakerChangeDetector {
      * is found where this exceeds lambda.
      */
     List<double[]> scores() {
-        return scores;
+        return scores == null ? List.of() : scores;
+    }
+
+    /** Keep every test's score from now on (tuning only). */
+    void recordScores() {
+        scores = new ArrayList<>();
     }
 
     private void frame(Mfcc.Frame frame) {
@@ -145,7 +150,9 @@ public final class SpeakerChangeDetector {
                 bestIndex = i;
             }
         }
-        scores.add(new double[] {times.get(bestIndex), bestRaw / penalty});
+        if (scores != null) {
+            scores.add(new double[] {times.get(bestIndex), bestRaw / penalty});
+        }
         return new Split(bestIndex, bestRaw - lambda * penalty);
     }
 
