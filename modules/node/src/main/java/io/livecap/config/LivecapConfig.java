@@ -75,11 +75,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
      * {@code stability}: how steady partials are (off, low, medium, high; see captions' Stability);
      * {@code punctuation}: {@code rules} gives captions sentence case and punctuation (captions' RuleRestorer),
      * {@code off} leaves the engine's words as they are. {@code cue*}: the reading rules of delivered assets
-     * (captions' CueRules).
+     * (captions' CueRules). {@code speakerChanges}: mark the first caption after a speaker change ({@code >> },
+     * speaker_change) on every stream (a REACH task's enableSpeakerId turns it on for that task's stream).
      */
     public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds,
                            String stability, String punctuation, int cueMaxCharsPerLine, int cueMaxLines,
-                           double cueMaxCps, double cueMinSeconds, double cueMaxSeconds) {
+                           double cueMaxCps, double cueMinSeconds, double cueMaxSeconds, boolean speakerChanges) {
 
         /** The reading rules the cues of delivered SRT/VTT/DFXP files respect. */
         public io.livecap.captions.CueRules cueRules() {

@@ -138,6 +138,7 @@ public final class LivecapNode implements AutoCloseable {
         sessions.usePullSettings(pullSettings(config.ingest()));
         sessions.useLeases(leases);
         sessions.useStability(config.captions().stabilityLevel());
+        sessions.useSpeakerChanges(config.captions().speakerChanges());
         if (config.captions().restoresCaseAndPunctuation()) {
             WordList names = WordList.debian(); // read (or found missing, and logged) once, at start-up
             sessions.useCaseAndPunctuation(() -> new RuleRestorer(names));

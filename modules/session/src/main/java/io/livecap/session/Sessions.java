@@ -68,6 +68,7 @@ public final class Sessions {
     private volatile Duration recognizerIdle = StreamSession.DEFAULT_RECOGNIZER_IDLE;
     private volatile Leases leases = Leases.SOLO;
     private volatile Stability stability = Stability.OFF;
+    private volatile boolean speakerChanges;
     private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
@@ -180,6 +181,7 @@ public final class Sessions {
         created[0].limitWarnings(warningInterval);
         created[0].releaseRecognizerAfter(recognizerIdle);
         created[0].stabilize(stability);
+        created[0].markSpeakerChanges(speakerChanges);
         created[0].restoreWith(restorers);
         created[0].start();
         return created[0];
@@ -202,6 +204,11 @@ public final class Sessions {
 
     public Leases leases() {
         return leases;
+    }
+
+    /** Whether sessions opened from now on mark speaker changes ({@code captions.speaker_changes}). */
+    public void useSpeakerChanges(boolean on) {
+        this.speakerChanges = on;
     }
 
     /** How steady the partials of sessions opened from now on are ({@code captions.stability}). */

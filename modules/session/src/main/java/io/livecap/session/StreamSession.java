@@ -16,7 +16,9 @@ import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionBuilder;
 import io.livecap.captions.CaseAndPunctuation;
 import io.livecap.captions.LineBreaker;
+import io.livecap.captions.SpeakerChangeMarks;
 import io.livecap.captions.Stability;
+import io.livecap.speakers.SpeakerChangeDetector;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.ingest.Chunk;
 import io.livecap.ingest.IngestError;
@@ -91,6 +93,8 @@ public final class StreamSession {
     private final SessionObserver observer;
     private Stability stability = Stability.OFF;
     private Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
+    private boolean marksSpeakerChanges;
+    private SpeakerChangeDetector speakers; // the session thread's, when speaker changes are marked
     private RepeatedWarning ptsWarnings = new RepeatedWarning(Duration.ofSeconds(1));
     private Duration recognizerIdle = DEFAULT_RECOGNIZER_IDLE;
     private final List<String> vocabulary;
@@ -153,6 +157,11 @@ public final class StreamSession {
      */
     void releaseRecognizerAfter(Duration idle) {
         this.recognizerIdle = idle;
+    }
+
+    /** Whether the first caption after a speaker change is marked ({@code >> }); call before {@link #start}. */
+    void markSpeakerChanges(boolean on) {
+        this.marksSpeakerChanges = on;
     }
 
     /** How steady partials are (Sessions' setting); call before {@link #start}. */
@@ -297,9 +306,13 @@ public final class StreamSession {
         }
         long firstSeq = feed.open();
         Resampler resampler = new Resampler(format.sampleRate(), SpeechEngine.SAMPLE_RATE);
+        SpeakerChangeMarks marks = new SpeakerChangeMarks();
+        if (marksSpeakerChanges) {
+            speakers = new SpeakerChangeDetector(ms -> marks.changeAt(timing.timelineMs(ms)));
+        }
         CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
                 timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(), stability,
-                restorers.get(), caption -> feed.accept(finishing.apply(caption)));
+                restorers.get(), caption -> feed.accept(marks.apply(finishing.apply(caption))));
         String endReason = "end of stream";
         try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
@@ -434,6 +447,9 @@ public final class StreamSession {
         ByteBuffer.wrap(chunk.payload()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(interleaved);
         short[] mono = repair.accept(interleaved, frames, chunkStartMs); // may hold or release audio, never reorder
         short[] pcm16k = resampler.process(mono, mono.length);
+        if (speakers != null) {
+            speakers.accept(pcm16k, pcm16k.length); // first, so a change is known before captions of this audio
+        }
         recognizer.acceptAudio(pcm16k, pcm16k.length);
         audioMs = timing.durationMs();
         long before = backlogFrames.get() * 1000 / format.sampleRate();
