@@ -63,10 +63,12 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
      * {@code timelineExpirySeconds}: how long an explicitly ended stream id keeps its timeline (see Sessions);
      * {@code stability}: how steady partials are (off, low, medium, high; see captions' Stability);
      * {@code punctuation}: {@code rules} gives captions sentence case and punctuation (captions' RuleRestorer),
-     * {@code off} leaves the engine's words as they are.
+     * {@code off} leaves the engine's words as they are;
+     * {@code maxFinalDelayMs}: committed words wait at most this much audio for their final (0: finals only at the
+     * engine's end of utterance; see captions' CaptionBuilder).
      */
     public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds,
-                           String stability, String punctuation) {
+                           String stability, String punctuation, long maxFinalDelayMs) {
 
         public boolean restoresCaseAndPunctuation() {
             return punctuation == null || punctuation.equals("rules");
@@ -259,6 +261,10 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         checkTls();
         if (captions.timelineExpirySeconds < 0) {
             throw new ConfigException("captions.timeline_expiry_seconds must be >= 0");
+        }
+        if (captions.maxFinalDelayMs < 0) {
+            throw new ConfigException("captions.max_final_delay_ms must be >= 0 (0: finals at the engine's end of"
+                    + " utterance only), got " + captions.maxFinalDelayMs);
         }
         if (captions.maxChars < 8 || captions.maxLines < 1) {
             throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");
