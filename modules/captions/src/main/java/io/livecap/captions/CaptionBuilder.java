@@ -21,8 +21,9 @@ import java.util.List;
  *
  * <p>Finals do not wait for the engine's end of utterance (pocketsphinx needs 0.5 s of silence, which a speaker with
  * short pauses never leaves, so without this its finals came only when its 20 s utterance limit cut in): once the
- * committed words of a partial that no final has carried yet fill a caption block, or the oldest of them ended
- * {@code maxFinalDelayMs} of audio ago, they are sent as a final at once (an early final). The engine's utterance
+ * words of the engine's hypothesis that no final has carried yet and that it has heard {@link #FINAL_SETTLE_MS}
+ * past fill a caption block, or the oldest of them ended {@code maxFinalDelayMs} of audio ago, they are sent as a
+ * final at once (an early final). The engine's utterance
  * goes on with the rest: later partials and its own final carry only the words after those, so no word is sent as
  * final twice and none is lost; the engine's final may correct only words not sent yet ({@link #finalDisagreed()}
  * counts the sent words it did not keep). Each early final closes its own {@code utterance} number, and the rest of
@@ -89,8 +90,7 @@ public final class CaptionBuilder implements RecognitionListener {
 
     /**
      * @param maxFinalDelayMs committed words wait at most this much audio for a final, and a block of them none
-     *                        (0: no early finals, finals come at the engine's end of utterance only); needs a
-     *                        stability level other than off, which is what commits words
+     *                        (0: no early finals, finals come at the engine's end of utterance only)
      */
     public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
                           long session, long nextUtterance, long lastFinalEndMs, Stability stability,
