@@ -69,6 +69,7 @@ public final class Sessions {
     private volatile Leases leases = Leases.SOLO;
     private volatile Stability stability = Stability.OFF;
     private volatile boolean speakerChanges;
+    private volatile Duration maxFinalDelay = Duration.ZERO;
     private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
     private final Map<String, PullStatus> finishedPulls = java.util.Collections.synchronizedMap(
@@ -182,6 +183,7 @@ public final class Sessions {
         created[0].releaseRecognizerAfter(recognizerIdle);
         created[0].stabilize(stability);
         created[0].markSpeakerChanges(speakerChanges);
+        created[0].finalizeWithin(maxFinalDelay);
         created[0].restoreWith(restorers);
         created[0].start();
         return created[0];
@@ -214,6 +216,14 @@ public final class Sessions {
     /** How steady the partials of sessions opened from now on are ({@code captions.stability}). */
     public void useStability(Stability level) {
         this.stability = level;
+    }
+
+    /**
+     * Committed words of sessions opened from now on wait at most this much audio for their final
+     * ({@code captions.max_final_delay_ms}; zero: finals only at the engine's end of utterance).
+     */
+    public void useMaxFinalDelay(Duration delay) {
+        this.maxFinalDelay = delay;
     }
 
     /** What gives the captions of sessions opened from now on case and punctuation, one per stream. */

@@ -92,6 +92,7 @@ public final class StreamSession {
     private final LineBreaker breaker;
     private final SessionObserver observer;
     private Stability stability = Stability.OFF;
+    private long maxFinalDelayMs;
     private Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     private boolean marksSpeakerChanges;
     private SpeakerChangeDetector speakers; // the session thread's, when speaker changes are marked
@@ -167,6 +168,14 @@ public final class StreamSession {
     /** How steady partials are (Sessions' setting); call before {@link #start}. */
     void stabilize(Stability level) {
         this.stability = level;
+    }
+
+    /**
+     * Committed words wait at most this much audio for their final, whatever the speaker's pauses (Sessions'
+     * setting; zero: finals only at the engine's end of utterance); call before {@link #start}.
+     */
+    void finalizeWithin(Duration delay) {
+        this.maxFinalDelayMs = delay.toMillis();
     }
 
     /** What gives this stream's captions case and punctuation (Sessions' setting); call before {@link #start}. */
@@ -312,7 +321,7 @@ public final class StreamSession {
         }
         CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
                 timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(), stability,
-                restorers.get(), caption -> feed.accept(marks.apply(finishing.apply(caption))));
+                restorers.get(), maxFinalDelayMs, caption -> feed.accept(marks.apply(finishing.apply(caption))));
         String endReason = "end of stream";
         try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
@@ -397,17 +406,29 @@ public final class StreamSession {
         return new RecognitionListener() {
             @Override
             public void onPartial(Hypothesis partial) {
+                long early = builder.earlyFinals();
                 builder.onPartial(partial);
+                if (builder.earlyFinals() > early) {
+                    // finals sent before the engine's end of utterance (captions.max_final_delay_ms)
+                    Metrics.counter("livecap.captions.early_finals").increment(builder.earlyFinals() - early);
+                    saveTimeline(builder, false);
+                }
             }
 
             @Override
             public void onFinal(Hypothesis fin) {
                 long corrected = builder.stableWordsCorrected();
+                long disagreed = builder.finalDisagreed();
                 builder.onFinal(fin);
                 if (builder.stableWordsCorrected() > corrected) {
                     // a final that changed words partials had shown as stable: how far "stable" can be trusted
                     Metrics.counter("livecap.captions.stable.corrected")
                             .increment(builder.stableWordsCorrected() - corrected);
+                }
+                if (builder.finalDisagreed() > disagreed) {
+                    // the engine's final differs from words an early final already sent: those stay as sent
+                    Metrics.counter("livecap.captions.early_finals.disagreed")
+                            .increment(builder.finalDisagreed() - disagreed);
                 }
                 saveTimeline(builder, false);
             }
