@@ -69,20 +69,10 @@ class EarlyFinalsTest {
 
     @BeforeAll
     static void recognise(@TempDir Path dir) throws Exception {
-        List<short[]> parts = new ArrayList<>();
-        for (int i = 0; i < SENTENCES.length; i++) {
-            parts.add(trimmed(Flite.say(dir, i % 2 == 0 ? "slt" : "rms", SENTENCES[i])));
-        }
-        int gap = RATE * 4 / 10;
-        speech = new short[RATE + parts.stream().mapToInt(p -> p.length + gap).sum()];
-        int at = RATE;
-        for (short[] part : parts) {
-            System.arraycopy(part, 0, speech, at, part.length);
-            at += part.length + gap;
-        }
+        speech = turns(dir);
         audioMs = speech.length * 1000L / RATE;
         assertTrue(audioMs >= 60_000, "at least 60 s of speech: " + audioMs);
-        reference = String.join(" ", SENTENCES);
+        reference = TURNS_REFERENCE;
         SpeechEngine engine = TestEngines.pocketsphinx();
         AtomicLong fed = new AtomicLong();
         RecordingListener listener = new RecordingListener(fed::get);
@@ -153,6 +143,24 @@ class EarlyFinalsTest {
                 lastFinalUtterance = c.utterance();
             }
         }
+    }
+
+    static final String TURNS_REFERENCE = String.join(" ", SENTENCES);
+
+    /** The sentences, two flite voices in turn, 0.4 s apart, after 1 s of silence (16 kHz mono). */
+    static short[] turns(Path dir) throws Exception {
+        List<short[]> parts = new ArrayList<>();
+        for (int i = 0; i < SENTENCES.length; i++) {
+            parts.add(trimmed(Flite.say(dir, i % 2 == 0 ? "slt" : "rms", SENTENCES[i])));
+        }
+        int gap = RATE * 4 / 10;
+        short[] out = new short[RATE + parts.stream().mapToInt(p -> p.length + gap).sum()];
+        int at = RATE;
+        for (short[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length + gap;
+        }
+        return out;
     }
 
     /** Without flite's own silence at either end, so the turns are 0.4 s apart, not 0.4 s plus its padding. */

@@ -31,9 +31,13 @@ class SpeakerChangeEndToEndTest {
         ThreeVoices voices = ThreeVoices.make(dir);
         try (LivecapNode node = LivecapNode.start(TestConfig.local(Map.of("captions.speaker_changes", "true")),
                 TestEngines.pocketsphinx())) {
-            StreamRun run = new StreamRun(node, "turns", new AudioFeeder());
+            AudioFeeder feeder = new AudioFeeder();
+            StreamRun run = new StreamRun(node, "turns", feeder);
             AudioFeeder.Source audio = AudioFeeder.of(voices.samples(), 16_000, 1);
-            run.open(audio).feedAll(audio);
+            run.open(audio);
+            feeder.feedChunks(audio, run.source(), true);
+            // 87 s of audio through pocketsphinx and the detector: minutes on a loaded 2-core machine
+            run.captions().awaitEos(300_000);
             List<Caption> finals = run.finals();
             List<Caption> marked = finals.stream().filter(Caption::speakerChange).toList();
             List<Long> marks = marked.stream().map(SpeakerChangeEndToEndTest::markedAt).toList();

@@ -69,6 +69,8 @@ public final class Sessions {
     private volatile Leases leases = Leases.SOLO;
     private volatile Stability stability = Stability.OFF;
     private volatile boolean speakerChanges;
+    /** Streams whose speaker changes are marked whatever the setting (a REACH task whose item has enableSpeakerId). */
+    private final java.util.Set<String> speakerChangeStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Duration maxFinalDelay = Duration.ZERO;
     private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     /** The last state of pulls that are over (failed, ended), so the API can still say why; the newest 1000. */
@@ -182,7 +184,7 @@ public final class Sessions {
         created[0].limitWarnings(warningInterval);
         created[0].releaseRecognizerAfter(recognizerIdle);
         created[0].stabilize(stability);
-        created[0].markSpeakerChanges(speakerChanges);
+        created[0].markSpeakerChanges(speakerChanges || speakerChangeStreams.contains(streamId));
         created[0].finalizeWithin(maxFinalDelay);
         created[0].restoreWith(restorers);
         created[0].start();
@@ -211,6 +213,18 @@ public final class Sessions {
     /** Whether sessions opened from now on mark speaker changes ({@code captions.speaker_changes}). */
     public void useSpeakerChanges(boolean on) {
         this.speakerChanges = on;
+    }
+
+    /**
+     * Whether sessions of {@code streamId} opened from now on (a restarted pull's too) mark speaker changes even when
+     * {@code captions.speaker_changes} is off: a REACH task's catalog item asks for it with {@code enableSpeakerId}.
+     */
+    public void markSpeakerChanges(String streamId, boolean on) {
+        if (on) {
+            speakerChangeStreams.add(streamId);
+        } else {
+            speakerChangeStreams.remove(streamId);
+        }
     }
 
     /** How steady the partials of sessions opened from now on are ({@code captions.stability}). */

@@ -18,6 +18,7 @@ import io.livecap.captions.CaseAndPunctuation;
 import io.livecap.captions.LineBreaker;
 import io.livecap.captions.SpeakerChangeMarks;
 import io.livecap.captions.Stability;
+import io.livecap.captions.UtteranceCutter;
 import io.livecap.speakers.SpeakerChangeDetector;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.ingest.Chunk;
@@ -321,9 +322,12 @@ public final class StreamSession {
         }
         CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
                 timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(), stability,
-                restorers.get(), maxFinalDelayMs, caption -> feed.accept(marks.apply(finishing.apply(caption))));
+                restorers.get(), caption -> feed.accept(marks.apply(finishing.apply(caption))));
+        // early finals: the engine's utterance is cut at a short pause, so its finals are its own (second pass)
+        SpeechEngine recognising = maxFinalDelayMs > 0
+                ? new UtteranceCutter(engine, maxFinalDelayMs, breaker.maxChars() * breaker.maxLines()) : engine;
         String endReason = "end of stream";
-        try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
+        try (OnDemandRecognizer recognizer = new OnDemandRecognizer(recognising,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
             this.recognizer = recognizer;
             state = SessionState.LIVE;
