@@ -17,14 +17,13 @@ import java.util.List;
  * {@code maxDelayMs} of audio of its words, and finals that are the engine's own: decoded over the whole utterance
  * (pocketsphinx's second pass), not its partial hypothesis, which differs in about one word in ten.
  *
- * <p>Once the oldest word of the utterance under way ended {@code maxDelayMs} ago, or its words fill a caption
- * block ({@code blockChars}), the stream picks the latest pause between two of its words (at least
- * {@link #MIN_PAUSE_MS}; any gap once the words are {@link #FORCE_AFTER_MS} overdue), ends the engine's utterance
- * there and then: the engine decodes all the audio it has, and the final goes on with the words that lie before the
- * middle of the pause. The audio after it is fed again to a new engine stream, which decodes the words after the
- * pause afresh (from silence, as at any utterance start), so no word is lost or sent twice. The cost: the audio
- * after the pause (typically under a second) is decoded twice, and the language model starts a new sentence at
- * the pause.
+ * <p>Once the oldest word of the utterance under way ended {@code maxDelayMs} ago (or, if {@code blockChars} > 0, its
+ * words fill a caption block), the stream ends the engine's utterance there and then: the engine decodes all the
+ * audio it has, and the final goes on with its words before the middle of its latest pause of at least
+ * {@link #MIN_PAUSE_MS} among the words heard {@link #SETTLE_MS} past (else its widest gap there). The audio after
+ * that point is fed again to a new engine stream, which decodes the words after the pause afresh (from silence, as
+ * at any utterance start), so no word is lost or sent twice. The cost: the audio after the pause (typically under a
+ * second) is decoded twice, and the language model starts a new sentence at the pause.
  *
  * <p>Word times stay ms since the stream's first sample, whatever the number of engine streams under it.
  */
@@ -32,8 +31,6 @@ public final class UtteranceCutter implements SpeechEngine {
 
     /** A gap between words this long is a pause to cut at (flite's and people's phrase pauses are longer). */
     static final long MIN_PAUSE_MS = 120;
-    /** Overdue this long past {@code maxDelayMs} with no pause: cut at the widest gap between words there is. */
-    static final long FORCE_AFTER_MS = 2_000;
     /** The words before a cut must have been heard at least this far past, so the engine has their whole sound. */
     static final long SETTLE_MS = 300;
     /** Audio kept for replay: an utterance's words never go back further (pocketsphinx cuts at 20 s). */
@@ -42,12 +39,21 @@ public final class UtteranceCutter implements SpeechEngine {
     private final SpeechEngine engine;
     private final long maxDelayMs;
     private final int blockChars;
+    private final Runnable onCut;
 
     /**
      * @param maxDelayMs the longest a word waits for its final, in audio (> 0)
-     * @param blockChars a caption block's characters (e.g. 2 x 42): an utterance that fills it is cut at once
+     * @param blockChars a caption block's characters (e.g. 2 x 42): an utterance that fills it is cut at once (0: no
+     *                   such rule; the session's: a long sentence keeps the engine's own end where it can)
      */
     public UtteranceCutter(SpeechEngine engine, long maxDelayMs, int blockChars) {
+        this(engine, maxDelayMs, blockChars, () -> {
+        });
+    }
+
+    /** @param onCut told of each cut (a metric), on the stream's thread */
+    public UtteranceCutter(SpeechEngine engine, long maxDelayMs, int blockChars, Runnable onCut) {
+        this.onCut = onCut;
         if (maxDelayMs <= 0) {
             throw new IllegalArgumentException("maxDelayMs must be > 0, got " + maxDelayMs);
         }
@@ -153,54 +159,50 @@ public final class UtteranceCutter implements SpeechEngine {
             }
         }
 
-        /** Where to cut the utterance whose words are {@code words}, heard to {@code heardMs}; -1: not yet. */
+        /**
+         * Whether the utterance whose words are {@code words}, heard to {@code heardMs}, is due for a cut: the latest
+         * time the cut may lie at (its words heard {@link #SETTLE_MS} past), or -1. Where exactly is the final's to
+         * say ({@link #cutIn}): partials' words absorb the pauses between them, the final's are segmented.
+         */
         private long cutPoint(List<RecognizedWord> words, long heardMs) {
             if (words.size() < 2) {
                 return -1;
             }
-            long overdueMs = heardMs - words.get(0).endMs() - maxDelayMs;
-            if (overdueMs < 0 && chars(words) < blockChars) {
-                return -1;
-            }
-            long latestPause = -1;
-            long widest = Long.MIN_VALUE;
-            long widestMiddle = -1;
-            for (int i = 0; i + 1 < words.size(); i++) {
-                RecognizedWord w = words.get(i);
-                RecognizedWord next = words.get(i + 1);
-                if (heardMs - w.endMs() < SETTLE_MS || w.endMs() < keptFromMs) {
-                    continue;
-                }
-                long gap = next.startMs() - w.endMs();
-                long middle = w.endMs() + Math.max(0, gap) / 2;
-                if (gap >= MIN_PAUSE_MS) {
-                    latestPause = middle; // the latest pause: the longest final the delay allows
-                }
-                if (gap > widest) {
-                    widest = gap;
-                    widestMiddle = middle;
-                }
-            }
-            return latestPause >= 0 ? latestPause : overdueMs >= FORCE_AFTER_MS ? widestMiddle : -1;
+            boolean due = heardMs - words.get(0).endMs() >= maxDelayMs || blockChars > 0 && chars(words) >= blockChars;
+            return due ? heardMs - SETTLE_MS : -1;
         }
 
         /**
-         * The cut as the engine's final places it: the gap between its words nearest to where the partial showed
-         * the pause (the final's word times differ a little from the partial's), or after its last word.
+         * The cut in the engine's final: the middle of its latest pause of at least {@link #MIN_PAUSE_MS} before
+         * {@code limitMs}, else of its widest gap there, else after its last word that ends before it.
          */
-        private long cutIn(List<RecognizedWord> words, long plannedMs) {
-            long best = plannedMs;
-            long distance = Long.MAX_VALUE;
+        private long cutIn(List<RecognizedWord> words, long limitMs) {
+            long latestPause = -1;
+            long widest = Long.MIN_VALUE;
+            long widestMiddle = -1;
+            long lastEnd = -1;
             for (int i = 0; i < words.size(); i++) {
                 long end = words.get(i).endMs();
-                long middle = i + 1 < words.size()
-                        ? end + Math.max(0, words.get(i + 1).startMs() - end) / 2 : Math.max(end, plannedMs);
-                if (Math.abs(middle - plannedMs) < distance) {
-                    distance = Math.abs(middle - plannedMs);
-                    best = middle;
+                if (end > limitMs) {
+                    break;
+                }
+                lastEnd = end;
+                if (i + 1 < words.size()) {
+                    long gap = words.get(i + 1).startMs() - end;
+                    long middle = end + Math.max(0, gap) / 2;
+                    if (middle > limitMs) {
+                        break;
+                    }
+                    if (gap >= MIN_PAUSE_MS) {
+                        latestPause = middle;
+                    }
+                    if (gap > widest) {
+                        widest = gap;
+                        widestMiddle = middle;
+                    }
                 }
             }
-            return best;
+            return latestPause >= 0 ? latestPause : widestMiddle >= 0 ? widestMiddle : lastEnd >= 0 ? lastEnd : limitMs;
         }
 
         /** Ends the engine's utterance at {@code plannedMs} (this stream's time) and feeds the audio after it again. */
@@ -214,6 +216,7 @@ public final class UtteranceCutter implements SpeechEngine {
             long cutMs = Math.max(keptFromMs, cuttingAtMs);
             cuttingAtMs = -1;
             cuts++;
+            onCut.run();
             int from = (int) Math.min(keptLength, (cutMs - keptFromMs) * SAMPLE_RATE / 1000);
             short[] again = Arrays.copyOfRange(kept, from, keptLength);
             forgetBefore(cutMs);

@@ -46,7 +46,7 @@ class UtteranceCutterTest {
                 }
             }
         };
-        UtteranceCutter cutter = new UtteranceCutter(new SampleWords(), 3_000, 84);
+        UtteranceCutter cutter = new UtteranceCutter(new SampleWords(), 3_000, 0);
         try (RecognitionStream stream = cutter.openStream(new StreamOptions("en-US", List.of()), listener)) {
             for (int at = 0; at < audio.length; at += 1_600) {
                 int length = Math.min(1_600, audio.length - at);

@@ -325,7 +325,8 @@ public final class StreamSession {
                 restorers.get(), caption -> feed.accept(marks.apply(finishing.apply(caption))));
         // early finals: the engine's utterance is cut at a short pause, so its finals are its own (second pass)
         SpeechEngine recognising = maxFinalDelayMs > 0
-                ? new UtteranceCutter(engine, maxFinalDelayMs, breaker.maxChars() * breaker.maxLines()) : engine;
+                ? new UtteranceCutter(engine, maxFinalDelayMs, 0,
+                        () -> Metrics.counter("livecap.captions.early_finals").increment()) : engine;
         String endReason = "end of stream";
         try (OnDemandRecognizer recognizer = new OnDemandRecognizer(recognising,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
