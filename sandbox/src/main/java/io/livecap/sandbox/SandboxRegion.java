@@ -46,6 +46,7 @@ public final class SandboxRegion {
     private static final long REACH_PROFILE_ID = 7;
     private static final Pattern CLIENT_TAG = Pattern.compile("^app:[A-Za-z0-9.\\-]+_[A-Za-z0-9.\\-]+_(\\d+)(?:_task-(\\d+))?$");
     private static final int DEFAULT_PAGE_SIZE = 30;
+    private boolean enableSpeakerId; // guarded by this
     private static final int MAX_PAGE_SIZE = 500;
     /** how early PROCESSING may start before the slot without a remark */
     private static final Duration PROCESSING_GRACE = Duration.ofMinutes(1);
@@ -253,6 +254,18 @@ public final class SandboxRegion {
         return assets.values().stream().filter(a -> a.entryId.equals(task.entryId))
                 .map(a -> a.id + " status " + a.statusAt(now) + (a.content == null ? " empty" : " filled")
                         + " partnerData " + a.partnerData).toList();
+    }
+
+    /** The catalog item's {@code enableSpeakerId} from now on (off by default). */
+    public synchronized void enableSpeakerId(boolean on) {
+        this.enableSpeakerId = on;
+    }
+
+    /** The content of the task's filled caption assets, in the order they were added. */
+    public synchronized List<String> captionAssetContents(long taskId) {
+        SandboxTask task = task(taskId);
+        return assets.values().stream().filter(a -> a.entryId.equals(task.entryId) && a.content != null)
+                .map(a -> a.content).toList();
     }
 
     public synchronized List<Long> taskIds() {
@@ -646,7 +659,7 @@ public final class SandboxRegion {
         item.put("allowResubmission", false);
         item.put("payPerUse", false);
         item.put("outputFormat", config.outputFormat().code());
-        item.put("enableSpeakerId", 0);
+        item.put("enableSpeakerId", enableSpeakerId ? 1 : 0);
         item.put("minimalRefundTime", config.minimalRefundTime().toSeconds());
         item.put("minimalOrderTime", config.minimalOrderTime().toMinutes());
         item.put("durationLimit", config.durationLimit().toMinutes());

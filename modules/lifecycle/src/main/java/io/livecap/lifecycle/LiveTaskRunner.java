@@ -19,6 +19,7 @@ import io.livecap.reach.ReachException;
 import io.livecap.reach.ReachUnavailableException;
 import io.livecap.reach.ScheduleEvent;
 import io.livecap.reach.TaskAccess;
+import io.livecap.reach.CatalogItem;
 import io.livecap.reach.TaskKey;
 import io.livecap.reach.TaskNotFoundException;
 import io.livecap.reach.TaskStatus;
@@ -239,6 +240,9 @@ public final class LiveTaskRunner {
         }
         Dictionary dictionary = Dictionary.parse(task.dictionary());
         TaskKey key = task.key();
+        // the catalog item as it is now (also after a restart): enableSpeakerId marks speaker changes (>> )
+        CatalogItem item = client.getCatalogItem(task.catalogItemId());
+        sessions.markSpeakerChanges(task.streamId(), Boolean.TRUE.equals(item.enableSpeakerId()));
         sessions.openPull(task.streamId(), source, task.language(), null, dictionary.terms(), dictionary::correct,
                 (id, status) -> auditPull(key, status));
         uplink.open(task, hub.feed(task.streamId()), feature.captionUrl(), feature.captionToken(), task.cutoffAt());
@@ -406,6 +410,7 @@ public final class LiveTaskRunner {
     }
 
     private void stopSession(LiveTask task, String reason) {
+        sessions.markSpeakerChanges(task.streamId(), false);
         if (!sessions.stopPull(task.streamId(), reason)) {
             sessions.get(task.streamId()).ifPresent(s -> s.end(reason));
         }

@@ -80,11 +80,14 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
      * {@code stability}: how steady partials are (off, low, medium, high; see captions' Stability);
      * {@code punctuation}: {@code rules} gives captions sentence case and punctuation (captions' RuleRestorer),
      * {@code off} leaves the engine's words as they are. {@code cue*}: the reading rules of delivered assets
-     * (captions' CueRules).
+     * (captions' CueRules). {@code maxFinalDelayMs}: committed words wait at most this much audio for their
+     * final (0: finals only at the engine's end of utterance; see captions' CaptionBuilder). {@code speakerChanges}:
+     * mark the first caption after a speaker change ({@code >> }, speaker_change) on every stream (a REACH task's enableSpeakerId turns it on for that task's stream).
      */
     public record Captions(String language, int maxChars, int maxLines, long timelineExpirySeconds,
                            String stability, String punctuation, int cueMaxCharsPerLine, int cueMaxLines,
-                           double cueMaxCps, double cueMinSeconds, double cueMaxSeconds) {
+                           double cueMaxCps, double cueMinSeconds, double cueMaxSeconds, boolean speakerChanges,
+                           long maxFinalDelayMs) {
 
         /** The reading rules the cues of delivered SRT/VTT/DFXP files respect. */
         public io.livecap.captions.CueRules cueRules() {
@@ -289,6 +292,10 @@ public record LivecapConfig(Server server, Engine engine, Captions captions, Aud
         checkTls();
         if (captions.timelineExpirySeconds < 0) {
             throw new ConfigException("captions.timeline_expiry_seconds must be >= 0");
+        }
+        if (captions.maxFinalDelayMs < 0) {
+            throw new ConfigException("captions.max_final_delay_ms must be >= 0 (0: finals at the engine's end of"
+                    + " utterance only), got " + captions.maxFinalDelayMs);
         }
         if (captions.maxChars < 8 || captions.maxLines < 1) {
             throw new ConfigException("captions.max_chars must be >= 8 and captions.max_lines >= 1");

@@ -153,6 +153,8 @@ public final class LivecapNode implements AutoCloseable {
             sessions.useLeases(leases);
         }
         sessions.useStability(config.captions().stabilityLevel());
+        sessions.useSpeakerChanges(config.captions().speakerChanges());
+        sessions.useMaxFinalDelay(Duration.ofMillis(config.captions().maxFinalDelayMs()));
         if (config.captions().restoresCaseAndPunctuation()) {
             WordList names = WordList.debian(); // read (or found missing, and logged) once, at start-up
             sessions.useCaseAndPunctuation(() -> new RuleRestorer(names));

@@ -70,6 +70,10 @@ public final class Sessions {
     private volatile Duration recognizerIdle = StreamSession.DEFAULT_RECOGNIZER_IDLE;
     private volatile Leases leases = Leases.SOLO;
     private volatile Stability stability = Stability.OFF;
+    private volatile boolean speakerChanges;
+    /** Streams whose speaker changes are marked whatever the setting (a REACH task whose item has enableSpeakerId). */
+    private final java.util.Set<String> speakerChangeStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Duration maxFinalDelay = Duration.ZERO;
     private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     /** Told of each new session before it reads any audio (the console attaches its watch there). */
     private final List<Consumer<StreamSession>> openListeners = new CopyOnWriteArrayList<>();
@@ -184,6 +188,8 @@ public final class Sessions {
         created[0].limitWarnings(warningInterval);
         created[0].releaseRecognizerAfter(recognizerIdle);
         created[0].stabilize(stability);
+        created[0].markSpeakerChanges(speakerChanges || speakerChangeStreams.contains(streamId));
+        created[0].finalizeWithin(maxFinalDelay);
         created[0].restoreWith(restorers);
         for (Consumer<StreamSession> listener : openListeners) {
             try {
@@ -223,9 +229,34 @@ public final class Sessions {
         return leases;
     }
 
+    /** Whether sessions opened from now on mark speaker changes ({@code captions.speaker_changes}). */
+    public void useSpeakerChanges(boolean on) {
+        this.speakerChanges = on;
+    }
+
+    /**
+     * Whether sessions of {@code streamId} opened from now on (a restarted pull's too) mark speaker changes even when
+     * {@code captions.speaker_changes} is off: a REACH task's catalog item asks for it with {@code enableSpeakerId}.
+     */
+    public void markSpeakerChanges(String streamId, boolean on) {
+        if (on) {
+            speakerChangeStreams.add(streamId);
+        } else {
+            speakerChangeStreams.remove(streamId);
+        }
+    }
+
     /** How steady the partials of sessions opened from now on are ({@code captions.stability}). */
     public void useStability(Stability level) {
         this.stability = level;
+    }
+
+    /**
+     * Committed words of sessions opened from now on wait at most this much audio for their final
+     * ({@code captions.max_final_delay_ms}; zero: finals only at the engine's end of utterance).
+     */
+    public void useMaxFinalDelay(Duration delay) {
+        this.maxFinalDelay = delay;
     }
 
     /** What gives the captions of sessions opened from now on case and punctuation, one per stream. */

@@ -16,7 +16,10 @@ import io.livecap.captions.Caption;
 import io.livecap.captions.CaptionBuilder;
 import io.livecap.captions.CaseAndPunctuation;
 import io.livecap.captions.LineBreaker;
+import io.livecap.captions.SpeakerChangeMarks;
 import io.livecap.captions.Stability;
+import io.livecap.captions.UtteranceCutter;
+import io.livecap.speakers.SpeakerChangeDetector;
 import io.livecap.delivery.CaptionFeed;
 import io.livecap.ingest.Chunk;
 import io.livecap.ingest.IngestError;
@@ -90,7 +93,10 @@ public final class StreamSession {
     private final LineBreaker breaker;
     private final SessionObserver observer;
     private Stability stability = Stability.OFF;
+    private long maxFinalDelayMs;
     private Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
+    private boolean marksSpeakerChanges;
+    private SpeakerChangeDetector speakers; // the session thread's, when speaker changes are marked
     private RepeatedWarning ptsWarnings = new RepeatedWarning(Duration.ofSeconds(1));
     private Duration recognizerIdle = DEFAULT_RECOGNIZER_IDLE;
     private final List<String> vocabulary;
@@ -155,9 +161,22 @@ public final class StreamSession {
         this.recognizerIdle = idle;
     }
 
+    /** Whether the first caption after a speaker change is marked ({@code >> }); call before {@link #start}. */
+    void markSpeakerChanges(boolean on) {
+        this.marksSpeakerChanges = on;
+    }
+
     /** How steady partials are (Sessions' setting); call before {@link #start}. */
     void stabilize(Stability level) {
         this.stability = level;
+    }
+
+    /**
+     * Committed words wait at most this much audio for their final, whatever the speaker's pauses (Sessions'
+     * setting; zero: finals only at the engine's end of utterance); call before {@link #start}.
+     */
+    void finalizeWithin(Duration delay) {
+        this.maxFinalDelayMs = delay.toMillis();
     }
 
     /** What gives this stream's captions case and punctuation (Sessions' setting); call before {@link #start}. */
@@ -297,11 +316,19 @@ public final class StreamSession {
         }
         long firstSeq = feed.open();
         Resampler resampler = new Resampler(format.sampleRate(), SpeechEngine.SAMPLE_RATE);
+        SpeakerChangeMarks marks = new SpeakerChangeMarks();
+        if (marksSpeakerChanges) {
+            speakers = new SpeakerChangeDetector(ms -> marks.changeAt(timing.timelineMs(ms)));
+        }
         CaptionBuilder builder = new CaptionBuilder(streamId, format.language(), timing, breaker, firstSeq,
                 timeline.session(), timeline.nextUtterance(), timeline.lastFinalEndMs(), stability,
-                restorers.get(), caption -> feed.accept(finishing.apply(caption)));
+                restorers.get(), caption -> feed.accept(marks.apply(finishing.apply(caption))));
+        // early finals: the engine's utterance is cut at a short pause, so its finals are its own (second pass)
+        SpeechEngine recognising = maxFinalDelayMs > 0
+                ? new UtteranceCutter(engine, maxFinalDelayMs, 0,
+                        () -> Metrics.counter("livecap.captions.early_finals").increment()) : engine;
         String endReason = "end of stream";
-        try (OnDemandRecognizer recognizer = new OnDemandRecognizer(engine,
+        try (OnDemandRecognizer recognizer = new OnDemandRecognizer(recognising,
                 new StreamOptions(format.language(), vocabulary), keepingTimeline(builder))) {
             this.recognizer = recognizer;
             state = SessionState.LIVE;
@@ -384,17 +411,29 @@ public final class StreamSession {
         return new RecognitionListener() {
             @Override
             public void onPartial(Hypothesis partial) {
+                long early = builder.earlyFinals();
                 builder.onPartial(partial);
+                if (builder.earlyFinals() > early) {
+                    // finals sent before the engine's end of utterance (captions.max_final_delay_ms)
+                    Metrics.counter("livecap.captions.early_finals").increment(builder.earlyFinals() - early);
+                    saveTimeline(builder, false);
+                }
             }
 
             @Override
             public void onFinal(Hypothesis fin) {
                 long corrected = builder.stableWordsCorrected();
+                long disagreed = builder.finalDisagreed();
                 builder.onFinal(fin);
                 if (builder.stableWordsCorrected() > corrected) {
                     // a final that changed words partials had shown as stable: how far "stable" can be trusted
                     Metrics.counter("livecap.captions.stable.corrected")
                             .increment(builder.stableWordsCorrected() - corrected);
+                }
+                if (builder.finalDisagreed() > disagreed) {
+                    // the engine's final differs from words an early final already sent: those stay as sent
+                    Metrics.counter("livecap.captions.early_finals.disagreed")
+                            .increment(builder.finalDisagreed() - disagreed);
                 }
                 saveTimeline(builder, false);
             }
@@ -434,6 +473,9 @@ public final class StreamSession {
         ByteBuffer.wrap(chunk.payload()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(interleaved);
         short[] mono = repair.accept(interleaved, frames, chunkStartMs); // may hold or release audio, never reorder
         short[] pcm16k = resampler.process(mono, mono.length);
+        if (speakers != null) {
+            speakers.accept(pcm16k, pcm16k.length); // first, so a change is known before captions of this audio
+        }
         recognizer.acceptAudio(pcm16k, pcm16k.length);
         audioMs = timing.durationMs();
         long before = backlogFrames.get() * 1000 / format.sampleRate();
