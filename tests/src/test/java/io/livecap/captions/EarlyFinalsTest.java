@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -184,7 +185,8 @@ class EarlyFinalsTest {
      */
     @Test
     void throughTheServerTheEnginesUtterancesAreCutAtTheTurns() throws Exception {
-        try (LivecapNode node = LivecapNode.start(TestConfig.local(), TestEngines.pocketsphinx())) {
+        try (LivecapNode node = LivecapNode.start(TestConfig.local(Map.of("captions.max_final_delay_ms", "3000")),
+                TestEngines.pocketsphinx())) {
             AudioFeeder feeder = new AudioFeeder().realtime(true).chunkMs(100);
             StreamRun run = new StreamRun(node, "turns", feeder);
             AudioFeeder.Source audio = AudioFeeder.of(speech, RATE, 1);

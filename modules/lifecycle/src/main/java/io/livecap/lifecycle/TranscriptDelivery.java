@@ -11,9 +11,7 @@ import io.livecap.delivery.CaptionStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -22,11 +20,10 @@ import java.util.OptionalInt;
  *
  * <p>Times are rebased on the wall clock: the file's zero is the start of the ordered slot ({@code
  * taskJobData.startDate}, buffers included: {@link io.livecap.reach.OrderedSlot}; our inference: REACH does not say
- * where an asset's zero lies). Each timeline session is placed once, by the wall-clock time of its stream time 0, and
- * its captions keep their stream times ({@code start}) from there: stream time keeps finals in order and apart across
- * reconnects and restarts, while arrival epochs bunch whenever audio is read late (a loaded decoder draining its
- * backlog), and captions placed by their own epochs would then overlap and interleave. Audio never arrives early, so
- * the session's least delayed caption gives its placement.
+ * where an asset's zero lies). A final goes where its audio arrived ({@code start_epoch}), unless that is before the
+ * end of the final placed before it plus the pause between them in stream time: arrival epochs bunch whenever audio
+ * is read late (a loaded decoder draining its backlog, a node resuming another's task), and finals placed only by
+ * them would overlap and their words interleave. A final is never placed before its audio arrived.
  */
 public final class TranscriptDelivery {
 
@@ -67,24 +64,31 @@ public final class TranscriptDelivery {
         return new Transcript(content, accuracy, rebased.size(), Languages.toName(task.language()));
     }
 
-    /** Captions on the wall-clock timeline that starts at {@code zero}, one placement per timeline session. */
+    /** Captions on the wall-clock timeline that starts at {@code zero}, in seq order, none overlapping the one before. */
     static List<Caption> rebase(List<Caption> finals, Instant zero) {
-        Map<Long, Long> streamZeroEpoch = new HashMap<>();
-        for (Caption c : finals) {
-            streamZeroEpoch.merge(c.session(), c.startEpoch() - c.startMs(), Math::min);
-        }
         List<Caption> rebased = new ArrayList<>();
+        Caption previous = null; // as given, with the stream times its pause is measured in
+        long previousEndMs = 0;  // where it was placed
         for (Caption c : finals) {
-            long shift = streamZeroEpoch.get(c.session()) - zero.toEpochMilli();
-            if (c.startMs() + shift < 0) {
+            long arrivedMs = c.startEpoch() - zero.toEpochMilli();
+            if (arrivedMs < 0) {
                 continue; // before the slot opened: not part of the order
             }
+            long startMs = arrivedMs;
+            if (previous != null) {
+                long pauseMs = Math.max(0, c.startMs() - Math.max(previous.endMs(), previous.startMs()));
+                startMs = Math.max(startMs, previousEndMs + pauseMs);
+            }
+            long shift = startMs - c.startMs();
             List<CaptionWord> words = c.words().stream()
                     .map(w -> new CaptionWord(w.word(), w.startMs() + shift, w.endMs() + shift, w.confidence()))
                     .toList();
-            rebased.add(new Caption(c.streamId(), c.seq(), true, c.utterance(), c.text(), c.lines(),
-                    c.startMs() + shift, c.endMs() + shift, c.startEpoch(), c.startPts(), words, c.language(),
-                    c.session()));
+            Caption placed = new Caption(c.streamId(), c.seq(), true, c.utterance(), c.text(), c.lines(),
+                    startMs, Math.max(c.endMs(), c.startMs()) + shift, c.startEpoch(), c.startPts(), words,
+                    c.language(), c.session());
+            rebased.add(placed);
+            previous = c;
+            previousEndMs = placed.endMs();
         }
         return rebased;
     }
