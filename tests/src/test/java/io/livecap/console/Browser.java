@@ -2,6 +2,7 @@ package io.livecap.console;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -76,7 +77,7 @@ final class Browser implements AutoCloseable {
     /** Waits for a condition on the page (polling it every 50 ms); fails with what was seen last. */
     void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Boolean.TRUE.equals(condition.get())) {
+        while (!holds(condition)) {
             if (System.nanoTime() > deadline) {
                 try {
                     screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
@@ -88,6 +89,15 @@ final class Browser implements AutoCloseable {
                         + driver.executeScript("return window.consoleErrors || []"));
             }
             Thread.sleep(50); // polling what the page shows, with a deadline
+        }
+    }
+
+    /** An element read while the page replaced it is not an answer yet: the next poll reads the new one. */
+    private static boolean holds(Supplier<Boolean> condition) {
+        try {
+            return Boolean.TRUE.equals(condition.get());
+        } catch (StaleElementReferenceException e) {
+            return false;
         }
     }
 
