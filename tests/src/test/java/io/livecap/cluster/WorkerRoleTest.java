@@ -16,9 +16,8 @@ import io.livecap.node.LivecapNode;
 import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.TestConfig;
 import io.livecap.testkit.TestEngines;
+import io.livecap.testkit.VoskSocketClient;
 import io.livecap.testkit.WordErrorRate;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -32,8 +31,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,37 +63,6 @@ class WorkerRoleTest {
     }
 
     /** A vosk-server client holding a session open. */
-    private static final class RawVoskClient extends WebSocketClient {
-        final LinkedBlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-
-        RawVoskClient(URI uri) {
-            super(uri);
-        }
-
-        @Override
-        public void onOpen(ServerHandshake handshake) {
-        }
-
-        @Override
-        public void onMessage(String message) {
-            try {
-                answers.add(Json.MAPPER.readTree(message));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-            closed.complete(code);
-        }
-
-        @Override
-        public void onError(Exception ex) {
-        }
-    }
-
     private static final class Collected implements RecognitionListener {
         final List<String> finals = new ArrayList<>();
         int partials;
@@ -167,12 +133,12 @@ class WorkerRoleTest {
         try (LivecapNode worker = LivecapNode.start(workerConfig(1), TestEngines.pocketsphinx());
              SpeechEngine stale = remote(Map.of("remote_endpoints", worker.url("/v1/vosk").toString(),
                      "remote_probe_ms", "600000"))) {
-            RawVoskClient first = new RawVoskClient(worker.url("/v1/vosk"));
+            VoskSocketClient first = new VoskSocketClient(worker.url("/v1/vosk"));
             assertTrue(first.connectBlocking(10, TimeUnit.SECONDS));
             WorkerProcesses.await("the first session counted", Duration.ofSeconds(10), () -> openOn(worker) == 1);
 
             // the worker itself: a session past its cap is told why, and closed 1013 (try again later)
-            RawVoskClient second = new RawVoskClient(worker.url("/v1/vosk"));
+            VoskSocketClient second = new VoskSocketClient(worker.url("/v1/vosk"));
             // not asserted: connectBlocking answers "is it open now?", and the refusal may have closed it already
             second.connectBlocking(10, TimeUnit.SECONDS);
             JsonNode refusal = second.answers.poll(10, TimeUnit.SECONDS);

@@ -1,72 +1,27 @@
 package io.livecap.server;
 
 import io.livecap.node.LivecapNode;
-import io.livecap.captions.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livecap.audio.WavAudio;
 import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.TestConfig;
 import io.livecap.testkit.TestEngines;
+import io.livecap.testkit.VoskSocketClient;
 import io.livecap.testkit.WordErrorRate;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /v1/vosk speaks the vosk-server protocol the way its own clients expect: one answer per audio message. */
 class VoskProtocolTest {
-
-    /** A client that behaves like vosk-server's examples: send a block, wait for the answer, repeat. */
-    private static final class VoskClient extends WebSocketClient {
-        final LinkedBlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-
-        VoskClient(URI uri) {
-            super(uri);
-        }
-
-        @Override
-        public void onOpen(ServerHandshake handshake) {
-        }
-
-        @Override
-        public void onMessage(String message) {
-            try {
-                answers.add(Json.MAPPER.readTree(message));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-            closed.complete(code);
-        }
-
-        @Override
-        public void onError(Exception ex) {
-        }
-
-        JsonNode next() throws InterruptedException {
-            JsonNode answer = answers.poll(10, TimeUnit.SECONDS);
-            assertNotNull(answer, "no answer within 10 s");
-            return answer;
-        }
-    }
 
     @Test
     void voskClientsGetPartialsAndResultsWithWordTimesInSeconds() throws Exception {
@@ -74,7 +29,7 @@ class VoskProtocolTest {
         short[] clip = Arrays.copyOf(lecture.samples(), 8 * 16_000);
         try (LivecapNode node = LivecapNode.start(TestConfig.local(),
                 TestEngines.pocketsphinx())) {
-            VoskClient client = new VoskClient(node.url("/v1/vosk"));
+            VoskSocketClient client = new VoskSocketClient(node.url("/v1/vosk"));
             client.connectBlocking(5, TimeUnit.SECONDS);
             client.send("{\"config\":{\"sample_rate\":16000}}");
             List<JsonNode> results = new ArrayList<>();
