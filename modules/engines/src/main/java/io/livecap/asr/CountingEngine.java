@@ -1,5 +1,6 @@
 package io.livecap.asr;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,6 +54,11 @@ public final class CountingEngine implements SpeechEngine {
                 }
             }
         };
+    }
+
+    @Override
+    public Optional<WorkerPoolView> workerPool() {
+        return engine.workerPool();
     }
 
     @Override

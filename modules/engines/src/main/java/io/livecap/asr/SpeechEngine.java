@@ -1,5 +1,7 @@
 package io.livecap.asr;
 
+import java.util.Optional;
+
 /**
  * A speech recogniser whose model is loaded once and shared by every stream.
  *
@@ -16,6 +18,11 @@ public interface SpeechEngine extends AutoCloseable {
 
     /** Opens a recogniser for one stream; results go to {@code listener} on the thread that feeds audio. */
     RecognitionStream openStream(StreamOptions options, RecognitionListener listener);
+
+    /** The engine's ASR workers, for engines that run recognition elsewhere (remote); empty for the others. */
+    default Optional<WorkerPoolView> workerPool() {
+        return Optional.empty();
+    }
 
     /** Frees the shared model. Streams still open may fail afterwards. */
     @Override

@@ -4,8 +4,11 @@ import io.livecap.asr.RecognitionListener;
 import io.livecap.asr.RecognitionStream;
 import io.livecap.asr.SpeechEngine;
 import io.livecap.asr.StreamOptions;
+import io.livecap.asr.WorkerPoolView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 
 /**
  * Recognition on ASR workers: each stream is one vosk-server protocol session on the least loaded healthy worker
@@ -34,6 +37,11 @@ public final class RemoteEngine implements SpeechEngine {
     @Override
     public RecognitionStream openStream(StreamOptions options, RecognitionListener listener) {
         return new RemoteStream(pool, settings, listener);
+    }
+
+    @Override
+    public Optional<WorkerPoolView> workerPool() {
+        return Optional.of(pool);
     }
 
     /** The pool as the last probes and streams saw it (logs, tests). */
