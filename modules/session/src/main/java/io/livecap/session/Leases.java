@@ -47,7 +47,27 @@ public interface Leases {
     record Claim(boolean mine, String owner) {
     }
 
-    record NodeInfo(String nodeId, String address, Instant startedAt, Instant heartbeatAt, boolean alive) {
+    /**
+     * A process on the store: {@code role} {@link #NODE} or {@link #WORKER}; its load as of its last heartbeat.
+     */
+    record NodeInfo(String nodeId, String address, Instant startedAt, Instant heartbeatAt, boolean alive, String role,
+                    Load load) {
+    }
+
+    /** A node: drives REACH tasks and streams, holds leases. */
+    String NODE = "node";
+    /** An ASR worker ({@code serve --role worker}): serves /v1/vosk sessions, holds no lease. */
+    String WORKER = "worker";
+
+    /**
+     * What a process carries, written with each heartbeat.
+     *
+     * @param liveStreams  streams live on it (a worker's /v1/vosk sessions are not streams)
+     * @param openSessions a worker's /v1/vosk sessions open; -1 on a node
+     * @param maxSessions  a worker's cap ({@code limits.max_vosk_sessions}, 0 no cap); -1 on a node
+     */
+    record Load(int liveStreams, int openSessions, int maxSessions) {
+        public static final Load NONE = new Load(0, -1, -1);
     }
 
     record LeaseInfo(String resource, String owner, Instant expiresAt, Instant acquiredAt, long generation) {

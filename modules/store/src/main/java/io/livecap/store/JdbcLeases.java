@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Leases in the {@code lease} table, the nodes' heartbeats in {@code cluster_node}. A claim locks the lease's row
@@ -57,6 +58,8 @@ public final class JdbcLeases implements Leases, AutoCloseable {
     /** Why the last heartbeat failed; null when it went through. */
     private volatile String heartbeatFailure;
     private volatile boolean draining;
+    private volatile String role = NODE;
+    private volatile Supplier<Load> load = () -> Load.NONE;
     private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lease-heartbeat");
         t.setDaemon(true);
@@ -70,23 +73,41 @@ public final class JdbcLeases implements Leases, AutoCloseable {
         this.heartbeat = heartbeat;
     }
 
+    /**
+     * Registers as an ASR worker rather than a node (before {@link #start}): it shows in /v1/cluster with its load
+     * and is not counted when nodes share out tasks. A worker claims nothing.
+     */
+    public JdbcLeases asWorker() {
+        this.role = WORKER;
+        return this;
+    }
+
+    /** What this process carries, read at each heartbeat and written with it (/v1/cluster). */
+    public JdbcLeases reportLoad(Supplier<Load> load) {
+        this.load = load;
+        return this;
+    }
+
     /** Writes this node's first heartbeat and starts renewing. {@code address}: where the node serves. */
     public JdbcLeases start(String address) {
         try (Connection c = db.connection()) {
             Timestamp now = dbNow(c);
             try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE cluster_node SET address = ?, started_at = ?, heartbeat_at = ? WHERE node_id = ?")) {
+                    "UPDATE cluster_node SET address = ?, started_at = ?, heartbeat_at = ?, role = ?"
+                    + " WHERE node_id = ?")) {
                 update.setString(1, address);
                 update.setTimestamp(2, now);
                 update.setTimestamp(3, now);
-                update.setString(4, nodeId);
+                update.setString(4, role);
+                update.setString(5, nodeId);
                 if (update.executeUpdate() == 0) {
                     try (PreparedStatement insert = c.prepareStatement("INSERT INTO cluster_node (node_id, address,"
-                            + " started_at, heartbeat_at) VALUES (?, ?, ?, ?)")) {
+                            + " started_at, heartbeat_at, role) VALUES (?, ?, ?, ?, ?)")) {
                         insert.setString(1, nodeId);
                         insert.setString(2, address);
                         insert.setTimestamp(3, now);
                         insert.setTimestamp(4, now);
+                        insert.setString(5, role);
                         insert.executeUpdate();
                     }
                 }
@@ -94,8 +115,13 @@ public final class JdbcLeases implements Leases, AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot register node " + nodeId, e);
         }
-        log.info("node {} at {}: leases of {} s, renewed every {} ms", nodeId, address, ttl.toSeconds(),
-                heartbeat.toMillis());
+        if (role.equals(WORKER)) {
+            log.info("ASR worker {} at {}: in the cluster's list, heartbeat every {} ms", nodeId, address,
+                    heartbeat.toMillis());
+        } else {
+            log.info("node {} at {}: leases of {} s, renewed every {} ms", nodeId, address, ttl.toSeconds(),
+                    heartbeat.toMillis());
+        }
         renew(); // knows the other nodes from the start
         beat.scheduleWithFixedDelay(this::renew, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         return this;
@@ -296,12 +322,16 @@ public final class JdbcLeases implements Leases, AutoCloseable {
     void renew() {
         long sent = System.nanoTime();
         Set<String> ours = new HashSet<>();
+        Load carried = currentLoad();
         try (Connection c = db.connection()) {
             Timestamp now = dbNow(c);
-            try (PreparedStatement node = c.prepareStatement(
-                    "UPDATE cluster_node SET heartbeat_at = ? WHERE node_id = ?")) {
+            try (PreparedStatement node = c.prepareStatement("UPDATE cluster_node SET heartbeat_at = ?,"
+                    + " live_streams = ?, open_sessions = ?, max_sessions = ? WHERE node_id = ?")) {
                 node.setTimestamp(1, now);
-                node.setString(2, nodeId);
+                node.setInt(2, carried.liveStreams());
+                node.setInt(3, carried.openSessions());
+                node.setInt(4, carried.maxSessions());
+                node.setString(5, nodeId);
                 node.executeUpdate();
             }
             // only leases not yet expired: one that expired may already be another node's to take
@@ -313,8 +343,10 @@ public final class JdbcLeases implements Leases, AutoCloseable {
                 renew.executeUpdate();
             }
             try (PreparedStatement alive = c.prepareStatement(
-                    "SELECT COUNT(*) FROM cluster_node WHERE heartbeat_at > ?")) {
+                    "SELECT COUNT(*) FROM cluster_node WHERE heartbeat_at > ? AND role = ?")) {
+                // workers take no task: counting them would shrink each node's fair share
                 alive.setTimestamp(1, Timestamp.from(now.toInstant().minus(ttl)));
+                alive.setString(2, NODE);
                 try (ResultSet row = alive.executeQuery()) {
                     row.next();
                     aliveNodes = Math.max(1, row.getInt(1));
@@ -352,6 +384,17 @@ public final class JdbcLeases implements Leases, AutoCloseable {
                 log.warn("lease {}: lost (not renewed in time); another node may hold it now", resource);
                 lostListeners.forEach(l -> l.accept(resource));
             }
+        }
+    }
+
+    /** The load as its supplier says now; a failing supplier must not stop the heartbeat. */
+    private Load currentLoad() {
+        try {
+            Load now = load.get();
+            return now == null ? Load.NONE : now;
+        } catch (RuntimeException e) {
+            log.debug("load not known for this heartbeat: {}", e.toString());
+            return Load.NONE;
         }
     }
 
@@ -396,11 +439,13 @@ public final class JdbcLeases implements Leases, AutoCloseable {
             Timestamp now = dbNow(c);
             List<NodeInfo> nodes = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(
-                    "SELECT node_id, address, started_at, heartbeat_at FROM cluster_node ORDER BY node_id")) {
+                    "SELECT node_id, address, started_at, heartbeat_at, role, live_streams, open_sessions,"
+                            + " max_sessions FROM cluster_node ORDER BY role, node_id")) {
                 while (rows.next()) {
                     Instant beat = rows.getTimestamp(4).toInstant();
                     nodes.add(new NodeInfo(rows.getString(1), rows.getString(2), rows.getTimestamp(3).toInstant(),
-                            beat, beat.plus(ttl).isAfter(now.toInstant())));
+                            beat, beat.plus(ttl).isAfter(now.toInstant()), rows.getString(5),
+                            new Load(rows.getInt(6), rows.getInt(7), rows.getInt(8))));
                 }
             }
             List<LeaseInfo> leases = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -146,6 +147,35 @@ class JdbcLeasesTest {
                 a.close();
                 b.close();
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aWorkerIsListedWithItsRoleAndLoadButIsNoNodeToShareTasksWith(Backend backend, @TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(backend.freshUrl(dir))) {
+            AtomicInteger streams = new AtomicInteger(2);
+            JdbcLeases node = new JdbcLeases(db, "node-a", Duration.ofSeconds(2), Duration.ofMillis(200))
+                    .reportLoad(() -> new Leases.Load(streams.get(), -1, -1)).start("a:1");
+            JdbcLeases worker = new JdbcLeases(db, "worker-1", Duration.ofSeconds(2), Duration.ofMillis(200))
+                    .asWorker().reportLoad(() -> new Leases.Load(0, 3, 4)).start("w:1");
+            assertTrue(node.claim(TASK).mine());
+            streams.set(5);
+            await("the node's next heartbeat to carry its load", Duration.ofSeconds(10), () -> node.view().nodes()
+                    .stream().anyMatch(n -> n.nodeId().equals("node-a") && n.load().liveStreams() == 5));
+            node.renew();
+            assertEquals(1, node.aliveNodes(), "a worker takes no share of the tasks");
+            Leases.ClusterView view = worker.view();
+            assertEquals(List.of("node-a:node", "worker-1:worker"), view.nodes().stream()
+                    .map(n -> n.nodeId() + ":" + n.role()).toList());
+            Leases.NodeInfo w = view.nodes().get(1);
+            assertEquals(new Leases.Load(0, 3, 4), w.load());
+            assertTrue(w.alive());
+            worker.close();
+            assertEquals(List.of("node-a"), node.view().nodes().stream().map(Leases.NodeInfo::nodeId).toList(),
+                    "a worker that stops leaves the list");
+            node.close();
         }
     }
 }
