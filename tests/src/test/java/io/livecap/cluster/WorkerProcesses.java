@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * ASR workers as their own JVMs ({@code livecap serve --role worker}), as a deployment runs them: each on a port of
- * its own choosing (read back from its log), credentials off, an in-memory store.
+ * its own choosing (read back from its log), credentials off, an in-memory store unless told otherwise.
  */
 final class WorkerProcesses implements AutoCloseable {
 
@@ -64,6 +65,11 @@ final class WorkerProcesses implements AutoCloseable {
 
     /** Starts a worker with {@code engine} and waits (90 s at most) until its /healthz answers. */
     Worker start(String name, String engine, int maxSessions) throws Exception {
+        return start(name, engine, maxSessions, Map.of());
+    }
+
+    /** As above, with {@code env} added to (or replacing) its environment, e.g. a shared store's URL. */
+    Worker start(String name, String engine, int maxSessions, Map<String, String> env) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
         Path log = dir.resolve(name + ".log");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -74,6 +80,7 @@ final class WorkerProcesses implements AutoCloseable {
         builder.environment().put("LIVECAP_STORE_URL", "jdbc:h2:mem:" + name);
         builder.environment().put("LIVECAP_CLUSTER_NODE_ID", name);
         builder.environment().put("LIVECAP_LIMITS_MAX_VOSK_SESSIONS", String.valueOf(maxSessions));
+        builder.environment().putAll(env);
         Process process = builder.start();
         int[] port = {-1};
         await(name + " listening (" + log + ")", Duration.ofSeconds(90), () -> {

@@ -80,6 +80,7 @@ public final class LivecapNode implements AutoCloseable {
     private final Authenticator authenticator;
     private final String firstAdminKey; // only when this start created it
     private final RetentionSweeper retention; // null when store.retention_days is 0
+    private JdbcLeases workerListing; // an ASR worker on a shared store: its row in /v1/cluster; else null
 
     private LivecapNode(SpeechEngine engine, Database database, JdbcLeases leases, Lifecycle lifecycle,
                         LiveTaskRepository tasks, Sessions sessions, LivecapServer server, InetSocketAddress address,
@@ -151,6 +152,7 @@ public final class LivecapNode implements AutoCloseable {
         sessions.usePullSettings(pullSettings(config.ingest()));
         if (leases != null) {
             sessions.useLeases(leases);
+            leases.reportLoad(() -> new Leases.Load(sessions.live().size(), -1, -1));
         }
         sessions.useStability(config.captions().stabilityLevel());
         sessions.useSpeakerChanges(config.captions().speakerChanges());
@@ -188,8 +190,19 @@ public final class LivecapNode implements AutoCloseable {
             }
             log.info("ASR worker {}: serving /v1/vosk with engine {}, at most {} sessions", nodeId, engine.name(),
                     limits.maxVoskSessions() == 0 ? "unlimited" : limits.maxVoskSessions());
-            return new LivecapNode(engine, database, null, null, tasks, sessions, server, address, authenticator,
-                    firstAdminKey, null);
+            LivecapNode node = new LivecapNode(engine, database, null, null, tasks, sessions, server, address,
+                    authenticator, firstAdminKey, null);
+            if (!database.kind().embedded()) {
+                // listed with its load beside the nodes (/v1/cluster); an embedded store is this process's alone,
+                // so nobody would see it there
+                int max = limits.maxVoskSessions();
+                node.workerListing = new JdbcLeases(database, nodeId,
+                        Duration.ofSeconds(config.cluster().leaseTtlSeconds()),
+                        Duration.ofMillis(config.cluster().heartbeatMs())).asWorker()
+                        .reportLoad(() -> new Leases.Load(sessions.live().size(), server.voskSessionsOpen(), max))
+                        .start(config.server().host() + ":" + address.getPort());
+            }
+            return node;
         }
         leases.announce(config.server().host() + ":" + address.getPort());
         RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
@@ -334,6 +347,9 @@ public final class LivecapNode implements AutoCloseable {
         server.close();
         if (leases != null) {
             leases.close(); // after the streams ended: hands what is left back for another node to take at once
+        }
+        if (workerListing != null) {
+            workerListing.close(); // leaves the cluster's list
         }
         database.close();
     }

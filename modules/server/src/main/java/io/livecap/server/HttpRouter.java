@@ -10,6 +10,7 @@ import io.livecap.ingest.PullSource;
 import io.livecap.ingest.PullStatus;
 import io.livecap.session.PullStream;
 import io.livecap.session.Sessions;
+import io.livecap.asr.WorkerPoolView;
 import io.livecap.session.Leases;
 import io.livecap.session.StreamSession;
 import io.netty.buffer.Unpooled;
@@ -437,19 +438,32 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         return health;
     }
 
-    /** The nodes on this store, their heartbeats and the leases each holds. */
+    /**
+     * The processes on this store (nodes and ASR workers, each with its role, heartbeat, leases and load as of its
+     * last heartbeat), every lease, and the remote engine's workers as this node sees them (none for other engines).
+     */
     private Map<String, Object> cluster() {
         Leases.ClusterView view = context.sessions().leases().view();
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (Leases.NodeInfo n : view.nodes()) {
+            List<String> held = view.leases().stream().filter(l -> l.owner().equals(n.nodeId()))
+                    .map(Leases.LeaseInfo::resource).toList();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("node_id", n.nodeId());
+            row.put("role", n.role());
             row.put("address", n.address());
             row.put("started_at", n.startedAt().toString());
             row.put("heartbeat_at", n.heartbeatAt().toString());
             row.put("alive", n.alive());
-            row.put("leases", view.leases().stream().filter(l -> l.owner().equals(n.nodeId()))
-                    .map(Leases.LeaseInfo::resource).toList());
+            row.put("leases", held);
+            Map<String, Object> load = new LinkedHashMap<>();
+            load.put("live_streams", n.load().liveStreams());
+            load.put("leases_held", held.size());
+            if (Leases.WORKER.equals(n.role())) {
+                load.put("open_sessions", n.load().openSessions());
+                load.put("max_sessions", n.load().maxSessions()); // 0: no cap
+            }
+            row.put("load", load);
             nodes.add(row);
         }
         List<Map<String, Object>> leases = new ArrayList<>();
@@ -457,12 +471,28 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             leases.add(Map.of("resource", l.resource(), "owner", l.owner(), "expires_at", l.expiresAt().toString(),
                     "acquired_at", l.acquiredAt().toString(), "generation", l.generation()));
         }
+        List<Map<String, Object>> workers = new ArrayList<>();
+        context.sessions().engine().workerPool().ifPresent(pool -> {
+            for (WorkerPoolView.WorkerState w : pool.workers()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("endpoint", w.endpoint());
+                row.put("address", w.address());
+                row.put("up", w.up());
+                row.put("reason", w.reason());
+                row.put("open_sessions", w.open());
+                row.put("capacity", w.capacity()); // -1 not announced, 0 no cap
+                row.put("ours", w.ours());
+                row.put("load", Math.round(w.load() * 1000) / 1000.0);
+                workers.add(row);
+            }
+        });
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("node_id", view.self());
         body.put("lease_ttl_ms", view.ttlMs());
         body.put("at", view.at().toString());
         body.put("nodes", nodes);
         body.put("leases", leases);
+        body.put("workers", workers);
         return body;
     }
 

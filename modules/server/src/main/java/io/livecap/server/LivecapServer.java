@@ -119,6 +119,11 @@ public final class LivecapServer implements AutoCloseable {
         return this;
     }
 
+    /** {@code /v1/vosk} sessions open now (an ASR worker's load). */
+    public int voskSessionsOpen() {
+        return context.voskCap().open();
+    }
+
     public boolean servesAsWorker() {
         return worker != null;
     }
