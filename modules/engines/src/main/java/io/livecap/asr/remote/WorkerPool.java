@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -20,6 +22,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +49,8 @@ import java.util.stream.Collectors;
  * <p>An endpoint whose host is a name ({@code ws://asr-workers:8080/v1/vosk}) is resolved again before every probe
  * and stands for one worker per address it resolves to: a new address is a new worker, and one that is gone is
  * picked no more and dropped once none of this node's streams is on it. An endpoint with a literal address is one
- * worker. A {@code wss} endpoint is not expanded: its certificate names the host, so it is connected by name, and the
- * system's resolver picks one address per connection.
+ * worker. Connections go to the address; over {@code wss} the certificate is still checked against the name
+ * ({@link NamedPeerSslContext}).
  */
 final class WorkerPool implements AutoCloseable, WorkerPoolView {
 
@@ -61,18 +65,22 @@ final class WorkerPool implements AutoCloseable, WorkerPoolView {
     /** Why an endpoint's name did not resolve at the last probe; absent when it did. Guarded by this. */
     private final Map<URI, String> unresolved = new HashMap<>();
     private final Map<Worker, List<Meter>> gauges = new HashMap<>();
+    /** address (as the HTTP client names a peer) -> the name it was resolved from, for TLS. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final ScheduledExecutorService prober;
 
     WorkerPool(RemoteSettings settings) {
-        this(settings, HostResolver.SYSTEM);
+        this(settings, HostResolver.SYSTEM, defaultTls());
     }
 
-    WorkerPool(RemoteSettings settings, HostResolver resolver) {
+    /** @param tls whom wss workers are trusted by (the system's CAs in production) */
+    WorkerPool(RemoteSettings settings, HostResolver resolver, SSLContext tls) {
         this.settings = settings;
         this.resolver = resolver;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout()).build();
+                .connectTimeout(settings.connectTimeout())
+                .sslContext(new NamedPeerSslContext(tls, peer -> names.getOrDefault(peer, peer))).build();
         for (URI endpoint : settings.endpoints()) {
             byEndpoint.put(endpoint, new LinkedHashMap<>());
             if (!expands(endpoint)) {
@@ -120,10 +128,18 @@ final class WorkerPool implements AutoCloseable, WorkerPoolView {
         return byEndpoint.values().stream().flatMap(m -> m.values().stream()).collect(Collectors.toList());
     }
 
-    /** A name over plain ws: resolved at each probe into its addresses. */
+    /** A name, not a literal address: resolved at each probe into its addresses. */
     private static boolean expands(URI endpoint) {
         String host = endpoint.getHost();
-        return endpoint.getScheme().equalsIgnoreCase("ws") && !host.startsWith("[") && !IPV4.matcher(host).matches();
+        return !host.startsWith("[") && !IPV4.matcher(host).matches();
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
 
     /** Resolves and probes now, as the prober does every {@code remote_probe_ms} (tests). */
@@ -154,7 +170,10 @@ final class WorkerPool implements AutoCloseable, WorkerPoolView {
         Set<String> addresses = new LinkedHashSet<>();
         try {
             for (InetAddress address : resolver.resolve(endpoint.getHost())) {
-                addresses.add(address.getHostAddress());
+                String literal = address.getHostAddress();
+                addresses.add(literal);
+                names.put(literal, endpoint.getHost());
+                names.put("[" + literal + "]", endpoint.getHost());
             }
         } catch (UnknownHostException e) {
             // a name that stops resolving is likely a DNS hiccup or no pod ready: its workers stay as they were,
@@ -250,6 +269,9 @@ final class WorkerPool implements AutoCloseable, WorkerPoolView {
             worker.down("cannot connect: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (HttpTimeoutException e) {
             worker.down("no answer within " + settings.connectTimeout().toMillis() + " ms");
+        } catch (SSLException e) {
+            // a certificate that does not verify would fail every session too
+            worker.down("TLS: " + e.getMessage());
         } catch (IOException e) {
             // it accepted the connection but did not answer HTTP as we expect: a websocket-only server is still up
             worker.probed(-1, -1);

@@ -1,9 +1,16 @@
 package io.livecap.asr.remote;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.livecap.asr.WorkerPoolView.WorkerState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,6 +18,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An endpoint named like a Kubernetes headless Service: its name resolves to 2, then 3, then 1 addresses (three real
  * loopback listeners on one port, 127.0.0.1-3, each announcing its own capacity on /healthz), and the pool keeps one
  * worker per address; a worker whose address went away stays while a stream of ours is on it. A literal address is
- * one worker and never resolved.
+ * one worker and never resolved. Over wss the address is dialled and the certificate checked against the name.
  */
 class WorkerPoolResolveTest {
 
@@ -54,25 +64,12 @@ class WorkerPoolResolveTest {
         int literalPort = listen("127.0.0.1", 0, 9);
         URI named = URI.create("ws://" + NAME + ":" + port + "/v1/vosk");
         URI literal = URI.create("ws://127.0.0.1:" + literalPort + "/v1/vosk");
-        HostResolver resolver = host -> {
-            asked.add(host);
-            if (!host.equals(NAME)) {
-                throw new UnknownHostException(host + ": this test resolves only " + NAME);
-            }
-            List<String> addresses = answer.get();
-            if (addresses.isEmpty()) {
-                throw new UnknownHostException(host + ": no address now");
-            }
-            InetAddress[] all = new InetAddress[addresses.size()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = InetAddress.getByAddress(host, InetAddress.getByName(addresses.get(i)).getAddress());
-            }
-            return all;
-        };
+        HostResolver resolver = resolver();
 
         answer.set(List.of("127.0.0.1", "127.0.0.2"));
         pool = new WorkerPool(new RemoteSettings(List.of(named, literal), "", Duration.ofSeconds(10),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1)), resolver);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1)), resolver,
+                SSLContext.getDefault());
         assertEquals(Set.of("127.0.0.1:2", "127.0.0.2:3"), upWithCapacity(named), pool.describe());
         assertEquals(Set.of("127.0.0.1:9"), upWithCapacity(literal), "a literal address is one worker");
 
@@ -126,6 +123,82 @@ class WorkerPoolResolveTest {
         assertFalse(asked.contains("127.0.0.1"), "a literal address is never resolved: " + asked);
     }
 
+    /** Resolves {@link #NAME} to {@link #answer}'s addresses, and nothing else; notes every host asked. */
+    private HostResolver resolver() {
+        return host -> {
+            asked.add(host);
+            if (!host.equals(NAME)) {
+                throw new UnknownHostException(host + ": this test resolves only " + NAME);
+            }
+            List<String> addresses = answer.get();
+            if (addresses.isEmpty()) {
+                throw new UnknownHostException(host + ": no address now");
+            }
+            InetAddress[] all = new InetAddress[addresses.size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = InetAddress.getByAddress(host, InetAddress.getByName(addresses.get(i)).getAddress());
+            }
+            return all;
+        };
+    }
+
+    @Test
+    void overWssTheAddressIsDialledAndTheCertificateCheckedAgainstTheName(@TempDir Path dir) throws Exception {
+        // a certificate for the name only, as a headless Service's pods would share
+        Path keys = dir.resolve("worker.p12");
+        char[] password = "changeit".toCharArray();
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "worker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + NAME,
+                "-ext", "SAN=dns:" + NAME, "-validity", "2", "-keystore", keys.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), said);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keys)) {
+            store.load(in, password);
+        }
+        KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        km.init(store, password);
+        SSLContext serving = SSLContext.getInstance("TLS");
+        serving.init(km.getKeyManagers(), null, null);
+        TrustManagerFactory tm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tm.init(store);
+        SSLContext trusting = SSLContext.getInstance("TLS");
+        trusting.init(null, tm.getTrustManagers(), null);
+
+        int port = listenTls(serving, "127.0.0.1", 0, 5);
+        listenTls(serving, "127.0.0.2", port, 6);
+        answer.set(List.of("127.0.0.1", "127.0.0.2"));
+        URI named = URI.create("wss://" + NAME + ":" + port + "/v1/vosk");
+        pool = new WorkerPool(new RemoteSettings(List.of(named), "", Duration.ofSeconds(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1)), resolver(), trusting);
+        // each probed over https at its address, the certificate verified as the name's
+        assertEquals(Set.of("127.0.0.1:5", "127.0.0.2:6"), upWithCapacity(named), pool.describe());
+        Optional<Worker> taken = pool.take(List.of());
+        assertTrue(taken.isPresent());
+        assertTrue(Set.of("127.0.0.1", "127.0.0.2").contains(taken.get().uri().getHost()), taken.get().uri().toString());
+        assertEquals("wss", taken.get().uri().getScheme());
+        taken.get().given();
+        pool.close();
+
+        // the same listeners reached as another name: its certificate does not match, so no worker is up
+        HostResolver other = host -> InetAddress.getAllByName("127.0.0.1");
+        pool = new WorkerPool(new RemoteSettings(List.of(URI.create("wss://other.livecap.test:" + port + "/v1/vosk")),
+                "", Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofHours(1)), other, trusting);
+        List<WorkerState> states = pool.workers();
+        assertEquals(1, states.size(), states.toString());
+        assertFalse(states.get(0).up(), states.toString());
+        assertTrue(states.get(0).reason().startsWith("TLS"), states.toString());
+    }
+
+    private int listenTls(SSLContext tls, String host, int port, int maxSessions) throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(host, port), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        serveHealth(server, maxSessions);
+        return server.getAddress().getPort();
+    }
+
     /** "address:capacity" of each of the endpoint's workers that is up. */
     private Set<String> upWithCapacity(URI endpoint) {
         Set<String> up = new java.util.TreeSet<>();
@@ -151,6 +224,11 @@ class WorkerPoolResolveTest {
     /** A /healthz that announces a livecap worker's capacity, on {@code host:port} (0: any free port). */
     private int listen(String host, int port, int maxSessions) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        serveHealth(server, maxSessions);
+        return server.getAddress().getPort();
+    }
+
+    private void serveHealth(HttpServer server, int maxSessions) {
         byte[] body = ("{\"role\":\"worker\",\"max_sessions\":" + maxSessions + ",\"open_sessions\":0}")
                 .getBytes(StandardCharsets.UTF_8);
         server.createContext("/healthz", exchange -> {
@@ -160,6 +238,5 @@ class WorkerPoolResolveTest {
         });
         server.start();
         servers.add(server);
-        return server.getAddress().getPort();
     }
 }
