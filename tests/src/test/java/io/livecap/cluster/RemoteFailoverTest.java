@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A node whose engine is {@code remote} over two ASR worker processes ({@code serve --role worker}, pocketsphinx).
  * The lecture runs once undisturbed, then again while the worker holding it is SIGKILLed mid-speech: the stream moves
- * to the other worker within 2 s (captions follow once it has re-heard the audio since the last final), the WER stays within 2 points of the undisturbed run, and the
- * finals around the switch neither repeat nor lose a word.
+ * to the other worker within 2 s, captions go on within 5 s of it having re-heard the audio since the last final
+ * (that re-hearing runs at the worker's speed, so the time from the kill is printed, not bounded), the WER stays
+ * within 2 points of the undisturbed run, and the finals around the switch neither repeat nor lose a word.
  */
 class RemoteFailoverTest {
 
@@ -127,8 +128,8 @@ class RemoteFailoverTest {
                         + " ms after the kill");
                 // once the new worker has re-heard the replay, captions go on at once (its first partial past what
                 // was shown, not its next final); re-hearing itself runs at the worker's speed, which a loaded 2-core
-                // machine makes anything from 3x to 0.5x real time (bench/README.md, "Worker failover")
-                assertTrue(pastMs - (reheardAt - killedAt) <= 3000, "captions past the kill point came "
+                // machine makes anything from 3.5x to 0.5x real time (README.md, "ASR workers and the remote engine")
+                assertTrue(pastMs - (reheardAt - killedAt) <= 5000, "captions past the kill point came "
                         + (pastMs - (reheardAt - killedAt)) + " ms after the replay was re-heard");
                 assertTrue(partials(calm) > 20, "the remote engine's partials reach subscribers: " + partials(calm));
                 assertTrue(killedWer - calmWer <= 0.02, "WER " + killedWer + " vs " + calmWer + " undisturbed:\n"

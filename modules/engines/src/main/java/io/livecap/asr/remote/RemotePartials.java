@@ -10,9 +10,10 @@ import java.util.List;
  * Turns a worker's partials (the vosk-server protocol's {@code {"partial": text}}: words without times) into
  * hypotheses with word times, and holds back the replayed ones after a switch. One per stream, on its thread.
  *
- * <p><b>Times.</b> A word keeps the stretch of audio in which it first appeared for as long as the worker keeps it
- * (the words the partial shares from its start with the one before keep theirs); the others are placed between the
- * audio heard at the previous partial and the audio heard now. So a word the worker keeps saying grows older as it
+ * <p><b>Times.</b> The n-th word of an utterance's partials gets the stretch of audio in which a partial first had n
+ * words: between the audio heard at the partial before and the audio heard then. By place, not by text: a word the
+ * worker revises is still about the audio its place was heard in, and placing it later would let the stabiliser take
+ * it for a new word after the committed ones (shown twice). So a word the worker keeps saying grows older as it
  * hears more, as an engine's own word times would, and the captions' stabiliser (which commits a word once
  * hypotheses agree on it and the engine has heard past it) can commit it. Giving every word the end of the audio
  * heard, as before, meant no word was ever heard past: at the default stability no remote partial was shown at all.
@@ -24,7 +25,9 @@ import java.util.List;
  */
 final class RemotePartials {
 
-    private final List<RecognizedWord> words = new ArrayList<>(); // the last partial's, placed
+    // the audio each place of the utterance's partials was first heard in ({start, end} ms); kept when a partial is
+    // shorter (as the replay's first ones are), so a place keeps its time when the words grow back
+    private final List<long[]> slots = new ArrayList<>();
     private long heardMs = Long.MIN_VALUE; // the audio heard at the last partial
     private long holdThroughMs = Long.MIN_VALUE;
 
@@ -36,32 +39,31 @@ final class RemotePartials {
      * @param nowMs   the stream audio the worker has heard when it answered this
      */
     Hypothesis place(List<String> text, long floorMs, long nowMs) {
-        int kept = 0;
-        while (kept < Math.min(words.size(), text.size()) && words.get(kept).word().equals(text.get(kept))
-                && words.get(kept).startMs() >= floorMs) {
-            kept++;
+        if (!slots.isEmpty() && slots.get(0)[0] < floorMs) {
+            slots.clear(); // from before the utterance (not expected: its end clears them)
         }
-        List<RecognizedWord> placed = new ArrayList<>(words.subList(0, kept));
-        long from = kept > 0 ? placed.get(kept - 1).endMs() : floorMs;
-        if (heardMs <= nowMs) {
-            from = Math.max(from, heardMs); // new words were heard since the previous partial
-        }
+        // new places were heard since the previous partial
+        long from = Math.max(slots.isEmpty() ? floorMs : slots.get(slots.size() - 1)[1],
+                heardMs <= nowMs ? heardMs : Long.MIN_VALUE);
         from = Math.max(floorMs, Math.min(from, nowMs));
-        for (String word : text.subList(kept, text.size())) {
-            placed.add(new RecognizedWord(word, from, nowMs, 0));
+        while (slots.size() < text.size()) {
+            slots.add(new long[] {from, nowMs});
         }
-        words.clear();
-        words.addAll(placed);
         heardMs = nowMs;
-        if (placed.isEmpty() || nowMs <= holdThroughMs) {
+        if (text.isEmpty() || nowMs <= holdThroughMs) {
             return null;
+        }
+        List<RecognizedWord> placed = new ArrayList<>();
+        for (int i = 0; i < text.size(); i++) {
+            long end = Math.min(slots.get(i)[1], nowMs); // a replay re-hears from further back
+            placed.add(new RecognizedWord(text.get(i), Math.min(slots.get(i)[0], end), end, 0));
         }
         return new Hypothesis(placed, placed.get(0).startMs(), nowMs);
     }
 
     /** The utterance ended (a final, even one whose words were all dropped): the next partial starts afresh. */
     void utteranceEnded() {
-        words.clear();
+        slots.clear();
     }
 
     /** The stream moved to another worker; subscribers may have been shown partials up to {@code shownThroughMs}. */

@@ -34,14 +34,19 @@ class RemotePartialsTest {
     }
 
     @Test
-    void aRevisedWordAndThoseAfterItArePlacedAnew() {
+    void aRevisedWordKeepsItsPlacesTimeSoTheStabiliserCannotShowItTwice() {
         RemotePartials partials = new RemotePartials();
+        partials.place(words("the"), 1000, 1200);
+        partials.place(words("the company"), 1000, 1400);
         partials.place(words("the company report"), 1000, 1500);
         Hypothesis revised = partials.place(words("the company reported strong"), 1000, 1700);
 
-        assertEquals(new RecognizedWord("company", 1000, 1500, 0), revised.words().get(1));
-        assertEquals(new RecognizedWord("reported", 1500, 1700, 0), revised.words().get(2));
-        assertEquals(new RecognizedWord("strong", 1500, 1700, 0), revised.words().get(3));
+        assertEquals(List.of(new RecognizedWord("the", 1000, 1200, 0), new RecognizedWord("company", 1200, 1400, 0),
+                new RecognizedWord("reported", 1400, 1500, 0), new RecognizedWord("strong", 1500, 1700, 0)),
+                revised.words());
+        Hypothesis earlier = partials.place(words("a company reported strong"), 1000, 1800);
+        assertEquals(new RecognizedWord("a", 1000, 1200, 0), earlier.words().get(0),
+                "a word revised long after it was heard stays where it was heard");
     }
 
     @Test
