@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A node whose engine is {@code remote} over two ASR worker processes ({@code serve --role worker}, pocketsphinx).
  * The lecture runs once undisturbed, then again while the worker holding it is SIGKILLed mid-speech: the stream moves
- * to the other worker within 2 s (captions follow once it has re-heard the audio since the last final), the WER stays within 2 points of the undisturbed run, and the
- * finals around the switch neither repeat nor lose a word.
+ * to the other worker within 2 s, captions go on within 5 s of it having re-heard the audio since the last final
+ * (that re-hearing runs at the worker's speed, so the time from the kill is printed, not bounded), the WER stays
+ * within 2 points of the undisturbed run, and the finals around the switch neither repeat nor lose a word.
  */
 class RemoteFailoverTest {
 
@@ -68,7 +69,9 @@ class RemoteFailoverTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                StreamRun.awaitAudio(node, "killed", 25_000);
+                // 25 s of audio in, at the workers' pace: slower than real time on a loaded 2-core machine
+                WorkerProcesses.await("25 s of audio taken", Duration.ofSeconds(90), () -> node.sessions()
+                        .get("killed").map(s -> s.audioMs() >= 25_000).orElse(false));
                 WorkerProcesses.Worker holder = one.openSessions() == 1 ? one : two;
                 WorkerProcesses.Worker other = holder == one ? two : one;
                 assertEquals(1, holder.openSessions(), "one worker holds the stream");
@@ -76,15 +79,24 @@ class RemoteFailoverTest {
                         .mapToLong(r -> r.caption().endMs()).max().orElse(0);
                 long switchMs = node.sessions().get("killed").orElseThrow().audioMs();
                 double failoversBefore = failovers();
+                double replayedBefore = counter("livecap.remote.replayed.seconds");
+                long reheardBefore = reheard(); // before the kill: a short replay may be re-heard within a poll
                 holder.process().destroyForcibly(); // SIGKILL
                 long killedAt = System.currentTimeMillis();
                 WorkerProcesses.await("the node noticing", Duration.ofSeconds(30), () -> failovers() > failoversBefore);
                 long noticedAt = System.currentTimeMillis();
+                WorkerProcesses.await("the new worker re-hearing the replay", Duration.ofSeconds(60),
+                        () -> reheard() > reheardBefore);
+                long reheardAt = System.currentTimeMillis();
                 // captions the new worker made: arrived after the node moved the stream (the replayed utterance's
                 // partials first), and later ones reaching past what was shown before the kill
                 WorkerProcesses.await("captions after the switch", Duration.ofSeconds(30),
                         () -> firstCaptionAfter(run.captions(), noticedAt, -1) > 0);
                 long gapMs = firstCaptionAfter(run.captions(), noticedAt, -1) - killedAt;
+                CaptionClient.Received resumed = run.captions().received().stream()
+                        .filter(CaptionClient.Received::isCaption).filter(r -> r.arrivedEpochMs() >= noticedAt)
+                        .findFirst().orElseThrow();
+                long replayedMs = Math.round((counter("livecap.remote.replayed.seconds") - replayedBefore) * 1000);
                 WorkerProcesses.await("captions past " + heardBefore + " ms", Duration.ofSeconds(60),
                         () -> firstCaptionAfter(run.captions(), noticedAt, heardBefore) > 0);
                 long pastMs = firstCaptionAfter(run.captions(), noticedAt, heardBefore) - killedAt;
@@ -102,15 +114,24 @@ class RemoteFailoverTest {
                 String killedAround = around(words, switchMs);
                 String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
                         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-                System.out.printf("remote failover: switch at %d ms of audio; after the kill: noticed in %d ms, next"
-                                + " caption in %d ms, past the kill point in %d ms; WER undisturbed %.3f, with the kill"
-                                + " %.3f%n  calm:   %s%n  killed: %s%n", switchMs, noticedAt - killedAt, gapMs, pastMs,
-                        calmWer, killedWer, calmAround, killedAround);
+                System.out.printf("remote failover: switch at %d ms of audio; after the kill: noticed in %d ms, %d ms"
+                                + " replayed and re-heard in %d ms, next caption in %d ms (%s, ending at %d ms), past"
+                                + " the kill point in %d ms; partials undisturbed %d, with the kill %d; WER undisturbed"
+                                + " %.3f, with the kill %.3f%n  calm:   %s%n  killed: %s%n", switchMs,
+                        noticedAt - killedAt, replayedMs, reheardAt - noticedAt, gapMs,
+                        resumed.caption().isFinal() ? "final" : "partial", resumed.caption().endMs(), pastMs,
+                        partials(calm), partials(run), calmWer, killedWer, calmAround, killedAround);
                 // the switch itself (noticing the death, the new session, the replay starting) is bounded here; the
                 // first new caption then waits for the new worker to re-hear the audio since the last final, which
                 // on a loaded 2-core machine runs near real time (reported above, not asserted as a wall clock)
                 assertTrue(noticedAt - killedAt <= 2000, "the node moved the stream " + (noticedAt - killedAt)
                         + " ms after the kill");
+                // once the new worker has re-heard the replay, captions go on at once (its first partial past what
+                // was shown, not its next final); re-hearing itself runs at the worker's speed, which a loaded 2-core
+                // machine makes anything from 3.5x to 0.5x real time (README.md, "ASR workers and the remote engine")
+                assertTrue(pastMs - (reheardAt - killedAt) <= 5000, "captions past the kill point came "
+                        + (pastMs - (reheardAt - killedAt)) + " ms after the replay was re-heard");
+                assertTrue(partials(calm) > 20, "the remote engine's partials reach subscribers: " + partials(calm));
                 assertTrue(killedWer - calmWer <= 0.02, "WER " + killedWer + " vs " + calmWer + " undisturbed:\n"
                         + calm.finalText() + "\n" + run.finalText());
                 assertEquals(calmAround, killedAround, "the words around the switch, as in the undisturbed run");
@@ -132,8 +153,23 @@ class RemoteFailoverTest {
     }
 
     private static double failovers() {
-        var counter = io.micrometer.core.instrument.Metrics.globalRegistry.find("livecap.remote.failovers").counter();
+        return counter("livecap.remote.failovers");
+    }
+
+    /** How many replays a new worker has re-heard in full ({@code livecap.remote.rehear}). */
+    private static long reheard() {
+        var timer = io.micrometer.core.instrument.Metrics.globalRegistry.find("livecap.remote.rehear").timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    private static double counter(String name) {
+        var counter = io.micrometer.core.instrument.Metrics.globalRegistry.find(name).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static long partials(StreamRun run) {
+        return run.captions().received().stream().filter(CaptionClient.Received::isCaption)
+                .filter(r -> !r.caption().isFinal()).count();
     }
 
     /** When the first caption reaching past {@code heardMs} arrived after {@code afterEpochMs}; 0 = none yet. */

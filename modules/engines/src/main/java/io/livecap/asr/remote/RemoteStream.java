@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One stream on a remote worker. Audio is sent as it comes and kept in a {@link ReplayBuffer} until a final settles
@@ -30,6 +31,8 @@ import java.util.Set;
  * or refuses (full), the stream takes the least loaded other worker and re-sends the audio since its last final,
  * with the new worker's times moved on by where that audio starts. The dead worker's unreported words are heard
  * again; words of audio already settled by a final are dropped by time, so no final word is lost or repeated.
+ * The replay goes in 100 ms messages, and the new worker's partials are held back until they reach past what
+ * the dead one had answered ({@link RemotePartials}), so subscribers see the caption line go on, not start over.
  */
 final class RemoteStream implements RecognitionStream {
 
@@ -37,11 +40,16 @@ final class RemoteStream implements RecognitionStream {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RATE = SpeechEngine.SAMPLE_RATE;
     private static final int EOF = -1; // the in-flight entry of the eof message
+    // samples per replayed message: the worker answers each message once, and the first answer past what subscribers
+    // were shown ends the hold on partials, so small messages resume captions sooner; 1 s messages measured slower
+    // (README, "ASR workers and the remote engine")
+    private static final int REPLAY_MESSAGE = RATE / 10;
 
     private final WorkerPool pool;
     private final RemoteSettings settings;
     private final RecognitionListener listener;
     private final ReplayBuffer buffer;
+    private final RemotePartials partials = new RemotePartials();
     private final long inFlightLimit; // samples
     private WorkerConnection connection;
     private final Deque<Integer> inFlight = new ArrayDeque<>(); // samples of each message not answered yet
@@ -51,6 +59,8 @@ final class RemoteStream implements RecognitionStream {
     private long streamSamples; // accepted so far
     private long lastFinalEndMs = -1;
     private boolean eofSent; // on the current connection
+    private long replayEndSample = -1; // where the audio re-sent to the current worker ends, until it has answered it
+    private long replayStartedNanos;
     private boolean done;
     private boolean closed;
 
@@ -169,24 +179,33 @@ final class RemoteStream implements RecognitionStream {
             inFlightSamples -= answered;
             answeredSample += answered;
         }
+        if (replayEndSample >= 0 && answeredSample >= replayEndSample) {
+            // what a switch costs subscribers is mostly this re-decoding (partials past what they saw may come sooner)
+            long tookNanos = System.nanoTime() - replayStartedNanos;
+            Metrics.timer("livecap.remote.rehear").record(tookNanos, TimeUnit.NANOSECONDS);
+            log.info("remote engine: {} re-heard the {} ms of replayed audio in {} ms", connection.worker().uri(),
+                    (replayEndSample - offsetSample) * 1000 / RATE, tookNanos / 1_000_000);
+            replayEndSample = -1;
+        }
         if (json.has("partial")) {
             partial(json.path("partial").asText(""));
         } else {
+            partials.utteranceEnded();
             result(json);
         }
     }
 
     private void partial(String text) {
-        List<RecognizedWord> words = new ArrayList<>();
-        long start = Math.max(lastFinalEndMs, offsetSample * 1000 / RATE);
-        long end = Math.max(start, answeredSample * 1000 / RATE);
+        List<String> words = new ArrayList<>();
         for (String word : text.trim().split("\\s+")) {
             if (!word.isEmpty() && !markup(word)) {
-                words.add(new RecognizedWord(word, start, end, 0));
+                words.add(word);
             }
         }
-        if (!words.isEmpty()) {
-            listener.onPartial(new Hypothesis(words, start, end));
+        long floor = Math.max(lastFinalEndMs, offsetSample * 1000 / RATE);
+        Hypothesis placed = partials.place(words, floor, Math.max(floor, answeredSample * 1000 / RATE));
+        if (placed != null) {
+            listener.onPartial(placed);
         }
     }
 
@@ -247,6 +266,7 @@ final class RemoteStream implements RecognitionStream {
                 failed.down(failure.getMessage());
             }
             Metrics.counter("livecap.remote.failovers").increment();
+            partials.switched(answeredSample * 1000 / RATE);
             long lost = buffer.droppedSamples();
             if (lost > 0) {
                 Metrics.counter("livecap.remote.lost.seconds").increment(lost / (double) RATE);
@@ -259,8 +279,11 @@ final class RemoteStream implements RecognitionStream {
                     lost > 0 ? " (" + lost * 1000 / RATE + " ms before it were past remote_replay_seconds and are"
                             + " lost)" : "");
             Metrics.counter("livecap.remote.replayed.seconds").increment(replayMs / 1000.0);
+            replayEndSample = buffer.heldSamples() > 0 ? buffer.startSample() + buffer.heldSamples() : -1;
+            replayStartedNanos = System.nanoTime();
             try {
-                for (short[] chunk : buffer.chunks()) {
+                // in 100 ms messages whatever sizes the audio came in, as fast as the in-flight limit lets them go
+                for (short[] chunk : buffer.chunks((int) Math.min(inFlightLimit, REPLAY_MESSAGE))) {
                     send(chunk, chunk.length);
                     pump(inFlightLimit);
                 }

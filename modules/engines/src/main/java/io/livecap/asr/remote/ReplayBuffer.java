@@ -76,9 +76,34 @@ final class ReplayBuffer {
         return droppedSamples;
     }
 
-    /** What to re-send, oldest first (copies are not needed: chunks are never changed once held). */
-    List<short[]> chunks() {
-        return new ArrayList<>(chunks);
+    /**
+     * What to re-send, oldest first, in pieces of {@code maxSamples} (the last one shorter): the audio as held, joined
+     * and cut anew, whatever sizes it arrived in.
+     */
+    List<short[]> chunks(int maxSamples) {
+        if (maxSamples < 1) {
+            throw new IllegalArgumentException("maxSamples must be >= 1, got " + maxSamples);
+        }
+        List<short[]> pieces = new ArrayList<>();
+        short[] piece = new short[(int) Math.min(maxSamples, held)];
+        int filled = 0;
+        long left = held;
+        for (short[] chunk : chunks) {
+            int from = 0;
+            while (from < chunk.length) {
+                int n = Math.min(chunk.length - from, piece.length - filled);
+                System.arraycopy(chunk, from, piece, filled, n);
+                from += n;
+                filled += n;
+                if (filled == piece.length) {
+                    pieces.add(piece);
+                    left -= filled;
+                    piece = new short[(int) Math.min(maxSamples, left)];
+                    filled = 0;
+                }
+            }
+        }
+        return pieces;
     }
 
     private void drop(long samples) {
