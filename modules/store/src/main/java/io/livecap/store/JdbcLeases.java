@@ -330,6 +330,11 @@ public final class JdbcLeases implements Leases, AutoCloseable {
                     }
                 }
             }
+            for (String resource : List.copyOf(held.keySet())) {
+                if (!ours.contains(resource) && reassert(c, resource, now)) {
+                    ours.add(resource);
+                }
+            }
         } catch (SQLException | RuntimeException e) {
             // the leases run out on their own (claim() stops trusting them): nothing to undo here
             if (heartbeatFailure == null) {
@@ -353,6 +358,27 @@ public final class JdbcLeases implements Leases, AutoCloseable {
                 lostListeners.forEach(l -> l.accept(resource));
             }
         }
+    }
+
+    /**
+     * A lease this node still acts on that expired in the store while the store was away (an outage longer than the
+     * TTL) is taken back if its row still names this node: every claim by another node writes its own name into the
+     * row (and a release deletes it), so an unchanged owner proves that nobody else held it meanwhile, and the
+     * owner check in the UPDATE makes taking it back atomic against a claim. Only then does the node carry on
+     * without a break; otherwise the lease is lost and the task is abandoned (its new owner resumes it).
+     */
+    private boolean reassert(Connection c, String resource, Timestamp now) throws SQLException {
+        try (PreparedStatement take = c.prepareStatement(
+                "UPDATE lease SET expires_at = ? WHERE resource = ? AND owner = ?")) {
+            take.setTimestamp(1, Timestamp.from(now.toInstant().plus(ttl)));
+            take.setString(2, resource);
+            take.setString(3, nodeId);
+            if (take.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        log.warn("lease {}: it expired while the store was away, but nobody took it: re-asserted", resource);
+        return true;
     }
 
     @Override
