@@ -131,6 +131,14 @@ class ReachPostgresRestartTest {
                             during.stream().filter(ReceivedCaption::isFinal).count(), lastDuring, received.size());
                     assertTrue(during.size() >= 1, "task " + id + ": captions reached the captionUrl while the store"
                             + " was away");
+                    // around the outage every caption came, once, in order: from the last before it to the last in it
+                    int from = Math.max(0, received.indexOf(during.get(0)) - 1);
+                    int to = received.indexOf(during.get(during.size() - 1));
+                    for (int i = from + 1; i <= to; i++) {
+                        assertEquals(received.get(i - 1).seq() + 1, received.get(i).seq(), "task " + id
+                                + ": no seq gap or repeat around the outage: " + received.subList(from, to + 1)
+                                .stream().map(ReceivedCaption::seq).toList());
+                    }
                     if (id == live) {
                         Instant lateInOutage = downAt.plus(OUTAGE.dividedBy(2));
                         assertTrue(during.stream().anyMatch(c -> c.receivedAt().isAfter(lateInOutage)),
