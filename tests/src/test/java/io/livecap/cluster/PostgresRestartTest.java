@@ -7,17 +7,15 @@ import io.livecap.client.AudioFeeder;
 import io.livecap.client.CaptionClient;
 import io.livecap.client.IngestClient;
 import io.livecap.ingest.AudioFileReader;
+import io.livecap.testkit.PrivatePostgres;
 import io.livecap.testkit.TestPostgres;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +44,7 @@ class PostgresRestartTest {
     @Test
     void captionsFlowThroughAStoreRestartAndEveryFinalIsStoredOnce() throws Exception {
         Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL not available (see TestPostgres)");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        PrivatePostgres pg = new PrivatePostgres(port);
+        PrivatePostgres pg = PrivatePostgres.onFreePort();
         String url = pg.start();
         boolean stopped = false;
         try (RelayCluster cluster = new RelayCluster(dir, url, 30)) {
@@ -136,55 +130,5 @@ class PostgresRestartTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
-    }
-
-    /** A PostgreSQL of this test's own, run by .ci/postgres-start (as the postgres user when root) and pg_ctl. */
-    private static final class PrivatePostgres {
-        private final int port;
-        private final String data;
-        private final String bin;
-
-        PrivatePostgres(int port) throws IOException, InterruptedException {
-            this.port = port;
-            this.data = "/tmp/livecap-pg-restart-" + port;
-            this.bin = run(List.of("bash", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1")).strip();
-        }
-
-        String start() throws IOException, InterruptedException {
-            String out = run(List.of("env", "PG_PORT=" + port, "PG_DATA=" + data, "bash", ".ci/postgres-start"));
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1].strip();
-        }
-
-        void stop() throws IOException, InterruptedException {
-            run(asPostgres(List.of(bin + "/pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "60", "stop")));
-        }
-
-        void remove() throws IOException, InterruptedException {
-            try {
-                stop();
-            } finally {
-                run(List.of("rm", "-rf", data, data + ".initdb.log"));
-            }
-        }
-
-        private static List<String> asPostgres(List<String> command) {
-            if (!"root".equals(System.getProperty("user.name"))) {
-                return command;
-            }
-            List<String> as = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-            as.addAll(command);
-            return as;
-        }
-
-        private static String run(List<String> command) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(command + " failed: " + err);
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.livecap.lifecycle;
 
 import io.livecap.captions.Dictionary;
 import io.livecap.delivery.CaptionHub;
+import io.livecap.delivery.StoreException;
 import io.livecap.ingest.IngestError;
 import io.livecap.ingest.MediaKeyPlacement;
 import io.livecap.ingest.PullSource;
@@ -60,6 +61,16 @@ public final class LiveTaskRunner {
     private final Clock clock;
     private final Map<TaskKey, Instant> lastLookedAt = new ConcurrentHashMap<>();
     private final Map<TaskKey, Integer> failedExtensions = new ConcurrentHashMap<>();
+    /**
+     * Transitions taken (their REACH call made, their work done) whose save did not reach the store (it was away):
+     * saved before anything else at the task's next step, so a transition is neither lost nor taken twice (its
+     * updateJob is not repeated).
+     */
+    private final Map<TaskKey, Pending> unsaved = new ConcurrentHashMap<>();
+
+    /** A transition to save: the task in its new state, its audit record. */
+    private record Pending(LiveTask after, String kind, String detail) {
+    }
 
     public LiveTaskRunner(Map<String, ReachClient> clients, LiveTaskRepository tasks, Sessions sessions,
                           CaptionHub hub, CaptionUplink uplink, TranscriptDelivery transcripts,
@@ -88,6 +99,9 @@ public final class LiveTaskRunner {
         }
         Instant now = clock.instant();
         try {
+            if (!saveUnsaved(key)) {
+                return;
+            }
             alert(task, now);
             task = tasks.find(key).orElseThrow();
             if (task.state().hasSession()) {
@@ -99,6 +113,10 @@ public final class LiveTaskRunner {
             }
         } catch (ReachUnavailableException e) {
             log.warn("{}: REACH unavailable, will retry: {}", task, e.getMessage());
+        } catch (StoreException e) {
+            // the store is away (a PostgreSQL restart): nothing is wrong with the task, and its session and push go
+            // on meanwhile; the step is taken again once the store answers
+            log.warn("{}: the store is not answering, will retry: {}", task, e.getMessage());
         } catch (IngestError e) {
             if (!Sessions.STREAM_BUSY.equals(e.code())) {
                 log.error("{}: step failed", task, e);
@@ -421,10 +439,40 @@ public final class LiveTaskRunner {
     }
 
     private void transition(LiveTask before, LiveTask after, String detail) {
-        tasks.save(after);
-        tasks.audit(after.key(), after.state().name().toLowerCase(), detail);
+        Pending pending = new Pending(after, after.state().name().toLowerCase(), detail);
+        unsaved.put(after.key(), pending);
+        save(pending); // a StoreException leaves it unsaved, for the next step to save first
         Metrics.counter("livecap.reach.transitions", "to", after.state().name()).increment();
         log.info("{}: {} -> {} ({})", after, before.state(), after.state(), detail);
+    }
+
+    /** Saves the task's unsaved transition, if any; false if the store is still away (nothing else is done then). */
+    private boolean saveUnsaved(TaskKey key) {
+        Pending pending = unsaved.get(key);
+        if (pending == null) {
+            return true;
+        }
+        try {
+            save(pending);
+            log.info("{}: its {} transition, taken while the store was away, is saved now", pending.after(),
+                    pending.after().state());
+            return true;
+        } catch (StoreException e) {
+            log.warn("{}: the store is not answering; its {} transition is kept until it does: {}", pending.after(),
+                    pending.after().state(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** The save, then the audit record; each done once (a retry after a saved state audits only). */
+    private void save(Pending pending) {
+        TaskKey key = pending.after().key();
+        boolean saved = tasks.find(key).map(t -> t.state() == pending.after().state()).orElse(false);
+        if (!saved) {
+            tasks.save(pending.after());
+        }
+        tasks.audit(key, pending.kind(), pending.detail());
+        unsaved.remove(key, pending);
     }
 
     private interface KeyedCall<T> {

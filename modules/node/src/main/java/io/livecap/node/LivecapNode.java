@@ -15,6 +15,8 @@ import io.livecap.captions.RuleRestorer;
 import io.livecap.captions.WordList;
 import io.livecap.config.LivecapConfig;
 import io.livecap.delivery.CaptionHub;
+import io.livecap.delivery.DeliveryCheckpoints;
+import io.livecap.delivery.CaptionStore;
 import io.livecap.ingest.Backoff;
 import io.livecap.ingest.Ffmpeg;
 import io.livecap.ingest.PullNetworks;
@@ -44,6 +46,7 @@ import io.livecap.store.JdbcCaptionStore;
 import io.livecap.store.JdbcLeases;
 import io.livecap.store.PgCaptionRelay;
 import io.livecap.store.OutageBufferedCaptionStore;
+import io.livecap.store.OutageBufferedDeliveryCheckpoints;
 import io.livecap.session.Leases;
 import io.livecap.store.JdbcStoredCaptions;
 import io.livecap.store.RetentionSweeper;
@@ -136,14 +139,22 @@ public final class LivecapNode implements AutoCloseable {
             leases.start(config.server().host() + ":" + config.server().port());
         }
         JdbcCaptionStore store = new JdbcCaptionStore(database);
-        JdbcDeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
+        DeliveryCheckpoints checkpoints = new JdbcDeliveryCheckpoints(database);
         // on PostgreSQL any node serves any stream's captions: a feed follows the owner's over LISTEN/NOTIFY
-        // and a PostgreSQL restart does not stop captions: their writes wait in memory until it is back
-        CaptionHub hub = database.kind() == Database.Kind.POSTGRESQL
-                ? new CaptionHub(database.closesFirst(new OutageBufferedCaptionStore(store, Duration.ofSeconds(1),
-                        Duration.ofMillis(500), 20_000)),
-                        database.closesFirst(new PgCaptionRelay(database, nodeId).start()))
+        // and a PostgreSQL restart does not stop captions: their writes (and the captionUrl push's checkpoints,
+        // queued behind the finals they confirm) wait in memory until it is back
+        OutageBufferedCaptionStore buffered = database.kind() == Database.Kind.POSTGRESQL
+                ? database.closesFirst(new OutageBufferedCaptionStore(store, Duration.ofSeconds(1),
+                        Duration.ofMillis(500), 20_000))
+                : null;
+        CaptionHub hub = buffered != null
+                ? new CaptionHub(buffered, database.closesFirst(new PgCaptionRelay(database, nodeId).start()))
                 : new CaptionHub(store);
+        if (buffered != null) {
+            checkpoints = new OutageBufferedDeliveryCheckpoints(buffered, checkpoints);
+        }
+        // what the push, the asset and the console read: with the buffer, finals still in memory count
+        CaptionStore captions = hub.store();
         LineBreaker breaker = new LineBreaker(config.captions().maxChars(), config.captions().maxLines());
         Sessions sessions = new Sessions(engine, hub, breaker,
                 ChannelStrategy.parse(config.audio().channelStrategy()),
@@ -207,10 +218,10 @@ public final class LivecapNode implements AutoCloseable {
         leases.announce(config.server().host() + ":" + address.getPort());
         RetentionSweeper retention = retention(config.store(), stored, sessions, tasks);
         KalturaUplink uplink = config.reach().enabled()
-                ? new KalturaUplink(store, checkpoints, PushSettings.DEFAULT.untilStopped()) : null;
-        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), uplink, store, hub,
+                ? new KalturaUplink(captions, checkpoints, PushSettings.DEFAULT.untilStopped()) : null;
+        Lifecycle lifecycle = config.reach().enabled() ? startLifecycle(config.reach(), uplink, captions, hub,
                 sessions, tasks, leases, config.captions().cueRules()) : null;
-        server.showTasks(new ReachTaskBoard(tasks, uplink, sessions, store));
+        server.showTasks(new ReachTaskBoard(tasks, uplink, sessions, captions));
         return new LivecapNode(engine, database, leases, lifecycle, tasks, sessions, server, address, authenticator,
                 firstAdminKey, retention);
     }
@@ -274,7 +285,7 @@ public final class LivecapNode implements AutoCloseable {
     }
 
     private static Lifecycle startLifecycle(LivecapConfig.Reach reach, KalturaUplink uplink,
-                                            JdbcCaptionStore store, CaptionHub hub, Sessions sessions,
+                                            CaptionStore store, CaptionHub hub, Sessions sessions,
                                             LiveTaskRepository tasks, JdbcLeases leases,
                                             io.livecap.captions.CueRules cueRules) {
         Map<String, ReachClient> clients = new LinkedHashMap<>();

@@ -66,6 +66,13 @@ public final class JdbcLeases implements Leases, AutoCloseable {
         return t;
     });
 
+    // its own thread: the heartbeat's may be stuck for the pool's connection timeout while the store is away
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lease-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
     public JdbcLeases(Database db, String nodeId, Duration ttl, Duration heartbeat) {
         this.db = db;
         this.nodeId = nodeId;
@@ -124,6 +131,8 @@ public final class JdbcLeases implements Leases, AutoCloseable {
         }
         renew(); // knows the other nodes from the start
         beat.scheduleWithFixedDelay(this::renew, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        long every = Math.max(100, Math.min(heartbeat.toMillis(), 1_000));
+        watch.scheduleWithFixedDelay(this::dropUnrenewed, every, every, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -362,6 +371,11 @@ public final class JdbcLeases implements Leases, AutoCloseable {
                     }
                 }
             }
+            for (String resource : List.copyOf(held.keySet())) {
+                if (!ours.contains(resource) && reassert(c, resource, now)) {
+                    ours.add(resource);
+                }
+            }
         } catch (SQLException | RuntimeException e) {
             // the leases run out on their own (claim() stops trusting them): nothing to undo here
             if (heartbeatFailure == null) {
@@ -396,6 +410,49 @@ public final class JdbcLeases implements Leases, AutoCloseable {
             log.debug("load not known for this heartbeat: {}", e.toString());
             return Load.NONE;
         }
+    }
+
+    /**
+     * A lease not renewed in time while other nodes were alive (at the last heartbeat that went through) may be
+     * another node's by now (one that still reaches the store, in a network split): this node stops acting on it at
+     * once (its task's session and push stop, the event goes on) rather than when the store answers again. A node
+     * that was alone keeps captioning through the outage: nobody could have claimed its leases but a node started
+     * meanwhile, and it takes them back when the store is back ({@link #reassert}).
+     */
+    private void dropUnrenewed() {
+        if (aliveNodes <= 1) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<String, Long> lease : List.copyOf(held.entrySet())) {
+            if (lease.getValue() - now <= 0 && held.remove(lease.getKey(), lease.getValue())) {
+                log.warn("lease {}: not renewed within the TTL ({}) and {} other node(s) could claim it: no longer"
+                        + " acting on it", lease.getKey(), heartbeatFailure == null ? "heartbeat late"
+                        : "store unreachable: " + heartbeatFailure, aliveNodes - 1);
+                lostListeners.forEach(l -> l.accept(lease.getKey()));
+            }
+        }
+    }
+
+    /**
+     * A lease this node still acts on that expired in the store while the store was away (an outage longer than the
+     * TTL) is taken back if its row still names this node: every claim by another node writes its own name into the
+     * row (and a release deletes it), so an unchanged owner proves that nobody else held it meanwhile, and the
+     * owner check in the UPDATE makes taking it back atomic against a claim. Only then does the node carry on
+     * without a break; otherwise the lease is lost and the task is abandoned (its new owner resumes it).
+     */
+    private boolean reassert(Connection c, String resource, Timestamp now) throws SQLException {
+        try (PreparedStatement take = c.prepareStatement(
+                "UPDATE lease SET expires_at = ? WHERE resource = ? AND owner = ?")) {
+            take.setTimestamp(1, Timestamp.from(now.toInstant().plus(ttl)));
+            take.setString(2, resource);
+            take.setString(3, nodeId);
+            if (take.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        log.warn("lease {}: it expired while the store was away, but nobody took it: re-asserted", resource);
+        return true;
     }
 
     @Override
@@ -468,12 +525,14 @@ public final class JdbcLeases implements Leases, AutoCloseable {
     /** Stops the heartbeat and nothing else, as a killed node would (tests). */
     void stopRenewing() {
         beat.shutdownNow();
+        watch.shutdownNow();
     }
 
     /** Stops renewing and hands every lease back, so another node can take over at once; the node's row goes. */
     @Override
     public void close() {
         beat.shutdownNow();
+        watch.shutdownNow();
         try {
             beat.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

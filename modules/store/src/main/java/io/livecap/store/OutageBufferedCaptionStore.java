@@ -2,6 +2,7 @@ package io.livecap.store;
 
 import io.livecap.captions.Caption;
 import io.livecap.delivery.CaptionStore;
+import io.livecap.delivery.DeliveryCheckpoints;
 import io.livecap.delivery.StoreException;
 import io.livecap.timing.StreamTimeline;
 import io.micrometer.core.instrument.Gauge;
@@ -12,11 +13,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -28,23 +31,36 @@ import java.util.concurrent.TimeoutException;
  * before it is sent" holds); once a write has not been committed within {@code syncWait} the store counts as away,
  * and writes return at once, kept in memory (at most {@code capacity}; past that the oldest are dropped, counted and
  * logged as lost) until the writer gets them in, in their order. Retried writes are harmless: the store ignores a
- * final it already has with the same content. Reads while away fail fast (or, for the last seq, answer from memory)
- * rather than hang a session on the pool's connection timeout. {@link #health()} says what happened.
+ * final it already has with the same content. Reads while away answer from memory where memory holds the whole
+ * answer (the last seq; the finals after the last one this writer stored, which is what a caption push catching up
+ * asks for) and otherwise fail fast rather than hang a session on the pool's connection timeout. The captionUrl
+ * pushes' delivery checkpoints go through the same queue ({@link OutageBufferedDeliveryCheckpoints}), behind the
+ * finals they confirm. {@link #health()} says what happened.
  */
 public final class OutageBufferedCaptionStore implements CaptionStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutageBufferedCaptionStore.class);
 
-    /** One write, in the order it was asked. */
+    /**
+     * One write, in the order it was asked: a final, an issued seq, a timeline, or a delivery checkpoint (a
+     * {@code destination}'s confirmed seq, kept through {@code checkpoints}).
+     */
     private record Write(String streamId, Caption fin, Long issuedSeq, StreamTimeline timeline,
-                         CompletableFuture<Void> done) {
+                         String destination, DeliveryCheckpoints checkpoints, CompletableFuture<Void> done) {
+
+        Write(String streamId, Caption fin, Long issuedSeq, StreamTimeline timeline) {
+            this(streamId, fin, issuedSeq, timeline, null, null, new CompletableFuture<>());
+        }
     }
 
     private final CaptionStore store;
     private final Duration syncWait;
     private final Duration retry;
     private final int capacity;
+    // the writer leaves a write in the queue until it is stored, so readers see it while it is being retried
     private final LinkedBlockingDeque<Write> queue = new LinkedBlockingDeque<>();
+    /** Per stream, the seq of the last final this writer stored: every later final is still in the queue. */
+    private final Map<String, Long> storedThrough = new ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean running = true;
     private volatile Instant awaySince; // null while the store answers
@@ -73,21 +89,49 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
         if (!fin.isFinal()) {
             throw new IllegalArgumentException("only final captions are stored, got partial seq " + fin.seq());
         }
-        submit(new Write(fin.streamId(), fin, null, null, new CompletableFuture<>()));
+        submit(new Write(fin.streamId(), fin, null, null));
     }
 
     @Override
     public void issued(String streamId, long seq) {
-        submit(new Write(streamId, null, seq, null, new CompletableFuture<>()));
+        submit(new Write(streamId, null, seq, null));
     }
 
     @Override
     public void saveTimeline(String streamId, StreamTimeline timeline) {
-        submit(new Write(streamId, null, null, timeline, new CompletableFuture<>()));
+        submit(new Write(streamId, null, null, timeline));
     }
 
-    private void submit(Write w) {
-        queue.addLast(w);
+    /**
+     * Queues a delivery checkpoint behind every write asked before it (so it is never stored ahead of the finals it
+     * confirms) and returns at once, the store away or not: a checkpoint only spares a resend after a restart, and
+     * the push that confirms it must not wait for the store.
+     */
+    void confirmLater(String streamId, String destination, long seq, DeliveryCheckpoints checkpoints) {
+        enqueue(new Write(streamId, null, seq, null, destination, checkpoints, new CompletableFuture<>()));
+    }
+
+    /** The highest checkpoint of {@code destination} still queued, or 0. */
+    long pendingCheckpoint(String streamId, String destination) {
+        long pending = 0;
+        for (Write w : List.copyOf(queue)) {
+            if (destination.equals(w.destination()) && w.streamId().equals(streamId)) {
+                pending = Math.max(pending, w.issuedSeq());
+            }
+        }
+        return pending;
+    }
+
+    /** Since when the store does not answer; null while it does. */
+    Instant awaySince() {
+        return awaySince;
+    }
+
+    private void enqueue(Write w) {
+        synchronized (queue) {
+            queue.addLast(w);
+            queue.notifyAll();
+        }
         while (queue.size() > capacity) {
             Write dropped = queue.pollFirst();
             if (dropped != null) {
@@ -97,6 +141,10 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
                         describe(dropped));
             }
         }
+    }
+
+    private void submit(Write w) {
+        enqueue(w);
         if (awaySince != null) {
             return; // kept in memory; the session goes on
         }
@@ -129,14 +177,26 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
         while (running) {
             Write w;
             try {
-                w = queue.takeFirst();
+                synchronized (queue) {
+                    while (queue.isEmpty() && running) {
+                        queue.wait(1_000);
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
+            }
+            w = queue.peekFirst();
+            if (w == null) {
+                continue;
             }
             boolean retried = false;
             while (running) {
                 try {
                     apply(w);
+                    if (w.fin() != null) {
+                        storedThrough.merge(w.streamId(), w.fin().seq(), Math::max);
+                    }
+                    queue.removeFirstOccurrence(w); // stored: only now may readers stop counting it
                     w.done().complete(null);
                     break;
                 } catch (StoreException e) {
@@ -153,6 +213,7 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
                 } catch (RuntimeException e) {
                     // not the store being away (a conflicting final): the caller hears of it, nothing to retry
                     log.error("cannot store {}: {}", describe(w), e.toString());
+                    queue.removeFirstOccurrence(w);
                     w.done().completeExceptionally(e);
                     break;
                 }
@@ -171,7 +232,9 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
     }
 
     private void apply(Write w) {
-        if (w.fin() != null) {
+        if (w.destination() != null) {
+            w.checkpoints().confirm(w.streamId(), w.destination(), w.issuedSeq());
+        } else if (w.fin() != null) {
             store.append(w.fin());
         } else if (w.issuedSeq() != null) {
             store.issued(w.streamId(), w.issuedSeq());
@@ -183,6 +246,15 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
     @Override
     public List<Caption> finalsAfter(String streamId, long afterSeq) {
         if (awaySince != null) {
+            // the queue first, then how far the writer got: a final stored in between is at or below that
+            List<Write> pending = List.copyOf(queue);
+            Long through = storedThrough.get(streamId);
+            if (through != null && afterSeq >= through) {
+                // every final after afterSeq is still in memory: a push catching up needs no store for it
+                return pending.stream().filter(w -> w.fin() != null && w.streamId().equals(streamId)
+                        && w.fin().seq() > afterSeq).map(Write::fin).sorted(Comparator.comparingLong(Caption::seq))
+                        .toList();
+            }
             throw new StoreException("the store is not answering (since " + awaySince + "); try again shortly", null);
         }
         // writes may still be on their way in: they count already
@@ -202,7 +274,7 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
     public long lastSeq(String streamId) {
         long pending = 0;
         for (Write w : List.copyOf(queue)) {
-            if (w.streamId().equals(streamId)) {
+            if (w.streamId().equals(streamId) && w.destination() == null) {
                 pending = Math.max(pending, w.fin() != null ? w.fin().seq() : w.issuedSeq() != null ? w.issuedSeq() : 0);
             }
         }
@@ -252,7 +324,8 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
     }
 
     private static String describe(Write w) {
-        return w.fin() != null ? "final seq " + w.fin().seq() + " of stream " + w.streamId()
+        return w.destination() != null ? "delivery checkpoint " + w.issuedSeq() + " of stream " + w.streamId()
+                : w.fin() != null ? "final seq " + w.fin().seq() + " of stream " + w.streamId()
                 : w.issuedSeq() != null ? "seq " + w.issuedSeq() + " of stream " + w.streamId()
                 : "the timeline of stream " + w.streamId();
     }
@@ -282,6 +355,9 @@ public final class OutageBufferedCaptionStore implements CaptionStore, AutoClose
             log.warn("closing with {} writes not stored (the store is away): they are lost", queue.size());
         }
         running = false;
+        synchronized (queue) {
+            queue.notifyAll();
+        }
         writer.interrupt();
     }
 }

@@ -77,6 +77,29 @@ class JdbcLeasesTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void aLeaseThatExpiredWhileNoHeartbeatGotThroughIsTakenBackIfNobodyTookIt(Backend backend, @TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(backend.freshUrl(dir))) {
+            JdbcLeases a = new JdbcLeases(db, "node-a", Duration.ofSeconds(1), Duration.ofMillis(200)).start("a:1");
+            try {
+                Set<String> lost = ConcurrentHashMap.newKeySet();
+                a.onLost(lost::add);
+                assertTrue(a.claim(TASK).mine());
+                a.stopRenewing(); // as in a store outage: no heartbeat gets through
+                await("the lease to expire in the store", Duration.ofSeconds(10),
+                        () -> a.view().leases().isEmpty());
+                a.renew(); // the store is back: nobody took the lease, so it is still this node's
+                assertEquals(Set.of(), lost, "not lost");
+                assertTrue(a.holds(TASK), "held again");
+                assertEquals("node-a", a.view().leases().get(0).owner());
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void nodesClaimingTogetherGetExactlyOneOwnerPerResource(Backend backend, @TempDir Path dir) throws Exception {
         try (Database db = Database.open(backend.freshUrl(dir))) {
             List<JdbcLeases> nodes = List.of(
