@@ -9,6 +9,8 @@ import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.TestEngines;
 import io.livecap.testkit.TestPostgres;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * events: every task goes through each status by exactly one node (one updateJob per transition, as the sandbox
  * recorded them), its captionUrl has one connection at a time, and the events are spread over the nodes.
  */
+@Execution(ExecutionMode.CONCURRENT) // the suite's second lane (tests/src/test/resources/junit-platform.properties)
 class ClusterEndToEndTest {
 
     private static final int EVENTS = 3;

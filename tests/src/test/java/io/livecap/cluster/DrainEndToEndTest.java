@@ -14,6 +14,8 @@ import io.livecap.testkit.TestEngines;
 import io.livecap.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * by Kaltura, its captionUrl is let go without eos, its leases are handed back - and the other node claims the task
  * before the lease TTL would have let it, and carries it to READY with nothing sent twice.
  */
+@Execution(ExecutionMode.CONCURRENT) // the suite's second lane (tests/src/test/resources/junit-platform.properties)
 class DrainEndToEndTest {
 
     /**

@@ -14,6 +14,8 @@ import io.livecap.testkit.TestEngines;
 import io.livecap.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after the last confirmed seq and numbers on past every seq issued, the timeline goes on, the task ends READY with
  * the full status history (one updateJob per transition), and the asset holds every final exactly once.
  */
+@Execution(ExecutionMode.CONCURRENT) // the suite's second lane (tests/src/test/resources/junit-platform.properties)
 class FailoverEndToEndTest {
 
     /** Shorter than the default 15 s, so the test is quick; the claim must come within it (plus a heartbeat). */

@@ -11,6 +11,8 @@ import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * livecap killed with SIGKILL mid-event and started again on the same database: the task resumes and finishes
  * READY, and the delivered asset holds every final caption exactly once.
  */
+@Execution(ExecutionMode.CONCURRENT) // the suite's second lane (tests/src/test/resources/junit-platform.properties)
 class RestartEndToEndTest {
 
     @TempDir
