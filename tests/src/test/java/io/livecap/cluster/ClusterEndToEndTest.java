@@ -14,6 +14,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,21 +63,16 @@ class ClusterEndToEndTest {
                 List<Long> ids = us.addLiveTasks(EVENTS, Instant.now().plusSeconds(20), Duration.ofSeconds(30));
                 await("every task READY", Duration.ofSeconds(240), () -> ids.stream()
                         .allMatch(id -> us.status(id).equals(Optional.of(TaskStatus.READY))));
+                // the sandbox can record READY a moment before the node logs the transition it just made
+                await("every transition logged", Duration.ofSeconds(30), () -> ids.stream()
+                        .allMatch(id -> movers(nodes, names, id).size() >= 4));
 
                 Set<String> owners = new HashSet<>();
                 for (long id : ids) {
                     assertEquals(List.of("PENDING", "SCHEDULED", "PROCESSING", "READY"), us.statusHistory(id));
                     assertEquals(List.of("SCHEDULED", "PROCESSING", "READY"), us.updateJobCalls(id, false),
                             "one updateJob per transition, from one node");
-                    List<String> movers = new ArrayList<>();
-                    for (String node : names) {
-                        String log = Files.readString(nodes.log(node));
-                        for (String to : List.of("-> SCHEDULED", "-> PROCESSING", "-> DELIVERING", "-> READY")) {
-                            if (log.lines().anyMatch(l -> l.contains("live task us/" + id + " ") && l.contains(to))) {
-                                movers.add(node + " " + to);
-                            }
-                        }
-                    }
+                    List<String> movers = movers(nodes, names, id);
                     assertEquals(4, movers.size(), "each transition of task " + id + " by exactly one node: "
                             + movers);
                     Set<String> by = new HashSet<>(movers.stream().map(m -> m.split(" ")[0]).toList());
@@ -93,5 +90,24 @@ class ClusterEndToEndTest {
                 throw new AssertionError(e.getMessage() + nodes.logs(), e);
             }
         }
+    }
+
+    /** "node -> STATUS" for each transition of task {@code id} that a node's log records. */
+    private static List<String> movers(ServeNodes nodes, List<String> names, long id) {
+        List<String> movers = new ArrayList<>();
+        for (String node : names) {
+            String log;
+            try {
+                log = Files.readString(nodes.log(node));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (String to : List.of("-> SCHEDULED", "-> PROCESSING", "-> DELIVERING", "-> READY")) {
+                if (log.lines().anyMatch(l -> l.contains("live task us/" + id + " ") && l.contains(to))) {
+                    movers.add(node + " " + to);
+                }
+            }
+        }
+        return movers;
     }
 }

@@ -12,6 +12,8 @@ import io.livecap.testkit.TestPostgres;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lost. The test runs its own PostgreSQL (.ci/postgres-start on a free port, its own data directory), so stopping
  * it disturbs no other test; it is started again in a finally, and removed at the end.
  */
+@Execution(ExecutionMode.CONCURRENT) // the suite's second lane (tests/src/test/resources/junit-platform.properties)
 class PostgresRestartTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -16,6 +16,8 @@ import io.livecap.testkit.TestPostgres;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outage and ok after, with nothing lost. The lease TTL is shorter than the outage: the lone node keeps its tasks,
  * re-asserting their leases when the store is back.
  */
+@Execution(ExecutionMode.CONCURRENT) // the suite's second lane (tests/src/test/resources/junit-platform.properties)
 class ReachPostgresRestartTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
