@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One livecap node captions two REACH sandbox events on its own PostgreSQL, which stops for 10 s just as the first
- * event's ordered slot ends and comes back. The first event's cut-off is then under way: its last finals, its eos and
- * its DELIVERING transition fall in the outage. The second is mid-event throughout: its captions must keep reaching
+ * event's ordered slot ends and comes back. The first event's cut-off is then under way: its DELIVERING transition
+ * (and, when the push runs behind, its last finals and eos) fall in the outage. The second is mid-event throughout: its captions must keep reaching
  * its captionUrl to the end of the outage (a push that waited for the store to confirm a checkpoint would stall).
  * For both: in order, none twice, no final missing, one connection; the delivery checkpoint reaches the last final
  * once the store is back; PENDING -> SCHEDULED -> PROCESSING -> READY with one updateJob per transition and each
@@ -132,15 +132,20 @@ class ReachPostgresRestartTest {
                     System.out.printf("task %d, store outage %s..%s: the captionUrl received %d captions meanwhile"
                                     + " (%d finals, the last at %s), %d in all%n", id, downAt, upAt, during.size(),
                             during.stream().filter(ReceivedCaption::isFinal).count(), lastDuring, received.size());
-                    assertTrue(during.size() >= 1, "task " + id + ": captions reached the captionUrl while the store"
-                            + " was away");
-                    // around the outage every caption came, once, in order: from the last before it to the last in it
-                    int from = Math.max(0, received.indexOf(during.get(0)) - 1);
-                    int to = received.indexOf(during.get(during.size() - 1));
-                    for (int i = from + 1; i <= to; i++) {
-                        assertEquals(received.get(i - 1).seq() + 1, received.get(i).seq(), "task " + id
-                                + ": no seq gap or repeat around the outage: " + received.subList(from, to + 1)
-                                .stream().map(ReceivedCaption::seq).toList());
+                    // the cut-off event's push may have caught up before the store went away (its slot ended just
+                    // before): whether its tail falls in the outage is the machine's timing; the live one's is not
+                    assertTrue(id == cut || during.size() >= 1, "task " + id + ": captions reached the captionUrl"
+                            + " while the store was away");
+                    if (!during.isEmpty()) {
+                        // around the outage every caption came, once, in order: from the last before it to the last
+                        // in it
+                        int from = Math.max(0, received.indexOf(during.get(0)) - 1);
+                        int to = received.indexOf(during.get(during.size() - 1));
+                        for (int i = from + 1; i <= to; i++) {
+                            assertEquals(received.get(i - 1).seq() + 1, received.get(i).seq(), "task " + id
+                                    + ": no seq gap or repeat around the outage: " + received.subList(from, to + 1)
+                                    .stream().map(ReceivedCaption::seq).toList());
+                        }
                     }
                     if (id == live) {
                         Instant lateInOutage = downAt.plus(OUTAGE.dividedBy(2));
