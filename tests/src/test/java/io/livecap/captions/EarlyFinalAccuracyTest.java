@@ -9,7 +9,6 @@ import io.livecap.testkit.SharedAudio;
 import io.livecap.testkit.TestEngines;
 import io.livecap.testkit.WordErrorRate;
 import io.livecap.timing.TimingMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,28 +27,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Early finals cost no accuracy: pocketsphinx on the shared samples (the lecture, vosk-test, jfk) and on 70 s of
  * turns 0.4 s apart (EarlyFinalsTest's), without early finals and with them as the server makes them (the engine's
- * utterance cut at a short pause, {@link UtteranceCutter}, at the default {@code captions.max_final_delay_ms}). Plain
- * WER of the finals against the references may rise by at most 1.2 points on any of them (the issue's target is 0.5:
- * not met yet, bench/README.md), and on the turns, which
- * never pause long enough for the engine, final latency p95 (audio fed when a final came, minus its last word's end)
- * falls from the engine's 20 s utterance limit to within 3 s. {@code -Dearly.delays=2000,3000,...} measures other
- * delays too (bench/README.md, "Finals that do not wait for a pause").
+ * utterance cut at a pause, {@link UtteranceCutter}, at the default {@code captions.max_final_delay_ms}). Plain WER of
+ * the finals against the references may rise by at most 0.5 point on any of them (issue 15's target), and on the
+ * turns, which never pause long enough for the engine, final latency p95 (audio fed when a final came, minus its last
+ * word's end) falls from the engine's 20 s utterance limit to within 3 s. Audio is fed synchronously and the cutter
+ * decides on audio time, so the figures are the same on a loaded machine. {@code -Dearly.delays=2000,3000,...}
+ * measures other delays too, {@code -Dearly.print=true} prints the finals (bench/README.md, "Finals that do not wait
+ * for a pause").
  */
 class EarlyFinalAccuracyTest {
 
     private static final int RATE = 16_000;
     private static final long DEFAULT_DELAY_MS = 3_000;
-    // final latency p95 measured 3 120 ms on the turns at 3000 (a final waits for its pause and the settle time)
+    // measured at 3000 (bench/README.md): turns 13.6 % -> 11.7 % WER, final latency p95 14 810 -> 1 235 ms; the
+    // lecture, vosk-test and jfk exactly as without (their utterances end on their own before any cut is due)
 
     record Seen(Caption caption, long fedMs) {
     }
 
-    record Run(double wer, long p95, long max, int finals) {
+    record Run(double wer, long p95, long max, int finals, long firstWordP95) {
     }
 
-    @Disabled("open (issue 15): the utterance cutter costs the lecture 12 points of WER (15.2 % against 3.2 % in the"
-            + " fresh-clone CI run of 2026-12-02), far past the +0.5 asked; captions.max_final_delay_ms is off (0) by"
-            + " default until it is fixed")
     @Test
     void cuttingAtShortPausesKeepsWerAndBringsFinalsWithinThreeSeconds(@TempDir Path dir) throws Exception {
         Map<String, short[]> samples = new LinkedHashMap<>();
@@ -73,18 +71,18 @@ class EarlyFinalAccuracyTest {
         SpeechEngine engine = TestEngines.pocketsphinx();
         for (String name : samples.keySet()) {
             Run plain = run(engine, samples.get(name), references.get(name));
-            System.out.printf("%s: no early finals: WER %.3f, final latency p95 %d ms, max %d ms, %d finals%n",
-                    name, plain.wer(), plain.p95(), plain.max(), plain.finals());
+            System.out.printf("%s: no early finals: WER %.3f, final latency p95 %d ms, max %d ms, %d finals,"
+                    + " first-word p95 %d ms%n", name, plain.wer(), plain.p95(), plain.max(), plain.finals(),
+                    plain.firstWordP95());
             for (long delay : delays) {
                 Run cut = run(new UtteranceCutter(engine, delay, 0), samples.get(name), references.get(name));
-                System.out.printf("%s: cut within %d ms: WER %.3f, final latency p95 %d ms, max %d ms, %d finals%n",
-                        name, delay, cut.wer(), cut.p95(), cut.max(), cut.finals());
+                System.out.printf("%s: cut within %d ms: WER %.3f, final latency p95 %d ms, max %d ms, %d finals,"
+                        + " first-word p95 %d ms%n", name, delay, cut.wer(), cut.p95(), cut.max(), cut.finals(),
+                        cut.firstWordP95());
                 if (delay == DEFAULT_DELAY_MS) {
-                    // issue 15 asks for +0.5 point; measured +0.9 on the turns at 3000 (bench/README.md): the bound
-                    // here is the measured cost with a little room, not the target, until a longer delay is chosen
-                    assertTrue(cut.wer() <= plain.wer() + 0.012, name + ": WER " + cut.wer() + " with early finals, "
+                    assertTrue(cut.wer() <= plain.wer() + 0.005, name + ": WER " + cut.wer() + " with early finals, "
                             + plain.wer() + " without");
-                    assertTrue(cut.p95() <= 3_500, name + ": final latency p95 " + cut.p95() + " ms");
+                    assertTrue(cut.p95() <= 3_000, name + ": final latency p95 " + cut.p95() + " ms");
                     if (name.equals("turns")) {
                         assertTrue(plain.p95() > 5_000, "without them the turns wait for the utterance limit: "
                                 + plain.p95());
@@ -110,10 +108,16 @@ class EarlyFinalAccuracyTest {
         List<Seen> seen = replay(listener.results(), speech.length * 1000L / RATE);
         List<Caption> finals = seen.stream().map(Seen::caption).filter(Caption::isFinal).toList();
         String text = finals.stream().map(Caption::text).collect(Collectors.joining(" "));
+        if (Boolean.getBoolean("early.print")) {
+            finals.forEach(f -> System.out.println("  FINAL " + f.words().get(0).startMs() + "-"
+                    + f.words().get(f.words().size() - 1).endMs() + ": " + f.text()));
+        }
         List<Long> latencies = seen.stream().filter(s -> s.caption().isFinal())
                 .map(s -> s.fedMs() - s.caption().words().get(s.caption().words().size() - 1).endMs()).toList();
+        List<Long> firstWord = seen.stream().filter(s -> s.caption().isFinal())
+                .map(s -> s.fedMs() - s.caption().words().get(0).endMs()).toList();
         return new Run(WordErrorRate.of(reference, text), p95(latencies),
-                latencies.stream().max(Long::compare).orElse(0L), finals.size());
+                latencies.stream().max(Long::compare).orElse(0L), finals.size(), p95(firstWord));
     }
 
     /** Through a caption builder as a session has it (medium stability, no early finals of its own). */

@@ -12,27 +12,43 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An engine whose streams end an utterance at a short pause between words, so that a speaker who never pauses long
- * enough for the engine's own end of utterance (0.5 s of silence for pocketsphinx) still gets finals within
- * {@code maxDelayMs} of audio of its words, and finals that are the engine's own: decoded over the whole utterance
- * (pocketsphinx's second pass), not its partial hypothesis, which differs in about one word in ten.
+ * An engine whose streams end an utterance at a short pause, so that a speaker who never pauses long enough for the
+ * engine's own end of utterance (0.5 s of silence for pocketsphinx) still gets finals soon after {@code maxDelayMs}
+ * of audio past its words, and finals that are the engine's own: decoded over the whole utterance (pocketsphinx's
+ * second pass), not its partial hypothesis, which differs in about one word in ten.
  *
  * <p>Once the oldest word of the utterance under way ended {@code maxDelayMs} ago (or, if {@code blockChars} > 0, its
- * words fill a caption block), the stream ends the engine's utterance there and then: the engine decodes all the
- * audio it has, and the final goes on with its words before the middle of its latest pause of at least
- * {@link #MIN_PAUSE_MS} among the words heard {@link #SETTLE_MS} past (else its widest gap there). The audio after
- * that point is fed again to a new engine stream, which decodes the words after the pause afresh (from silence, as
- * at any utterance start), so no word is lost or sent twice. The cost: the audio after the pause (typically under a
- * second) is decoded twice, and the language model starts a new sentence at the pause.
+ * words fill a caption block), the stream waits for a pause in the audio itself: at least {@link #MIN_PAUSE_MS} quiet
+ * for this speech, after that word, and ended by speech again (a pause still going on may become the engine's own
+ * end of utterance). Then it ends the engine's utterance: the engine decodes all the audio it has, and the final goes
+ * on with its words before the middle of that pause. The audio after that point is fed again to a new engine stream,
+ * which decodes the words after the pause afresh (from silence, as at any utterance start), so no word is lost or sent
+ * twice. Speech with no pause at all is cut at its quietest 50 ms once its oldest word waited twice the delay.
+ * Everything is decided on the audio's own time, so the cuts are the same however loaded the machine is. The cost:
+ * the audio after the pause is decoded twice, and the language model starts a new sentence at the pause.
+ *
+ * <p>Why only at a pause (issue 15): cutting at the gaps in the engine's segmentation cut between words with no pause
+ * between them (pocketsphinx's words are 30 ms apart in running speech), and at the first of those equal gaps, so
+ * the rest of the utterance was overdue at once and was cut again after the next word: the lecture's 14 sentences
+ * became 49 finals, many of one word, at 15.2 % WER against 3.2 %.
  *
  * <p>Word times stay ms since the stream's first sample, whatever the number of engine streams under it.
  */
 public final class UtteranceCutter implements SpeechEngine {
 
-    /** A gap between words this long is a pause to cut at (flite's and people's phrase pauses are longer). */
-    static final long MIN_PAUSE_MS = 120;
+    /**
+     * Quiet audio this long is a pause to cut at: people's and flite's phrase pauses are longer, the closures inside
+     * words (a stop consonant's silence) shorter.
+     */
+    static final long MIN_PAUSE_MS = 150;
     /** The words before a cut must have been heard at least this far past, so the engine has their whole sound. */
     static final long SETTLE_MS = 300;
+    /** Loudness frames, ms. */
+    private static final int FRAME_MS = 10;
+    /** A frame this many dB above the utterance's quietest frames (its 5th percentile) is not quiet. */
+    private static final double QUIET_ABOVE_FLOOR_DB = 15;
+    /** ... nor one less than this many dB below its loud frames (the 95th percentile). */
+    private static final double QUIET_BELOW_PEAK_DB = 15;
     /** Audio kept for replay: an utterance's words never go back further (pocketsphinx cuts at 20 s). */
     private static final int MAX_KEPT_SAMPLES = 30 * SAMPLE_RATE;
 
@@ -88,11 +104,12 @@ public final class UtteranceCutter implements SpeechEngine {
         private short[] kept = new short[SAMPLE_RATE * 4];
         private int keptLength;
         private long keptFromMs;
+        /** All the samples this stream has been given: its time, whatever the engine's partials say. */
+        private long samplesFed;
+        /** The words of the utterance under way, as its latest partial has them (this stream's time). */
+        private List<RecognizedWord> underWay = List.of();
         /** Set while the inner stream is finishing for a cut: its final keeps only the words before this. */
         private long cuttingAtMs = -1;
-        /** A cut decided on a partial, made once the engine's acceptAudio has returned. */
-        private long pendingCutMs = -1;
-        private boolean replaying;
         private long cuts;
 
         /** How many utterances this stream has cut (the engine's own ends not counted). */
@@ -109,12 +126,13 @@ public final class UtteranceCutter implements SpeechEngine {
         @Override
         public void acceptAudio(short[] samples, int length) {
             keep(samples, length);
+            samplesFed += length;
             inner.acceptAudio(samples, length);
-            if (pendingCutMs >= 0) {
-                // after the engine's acceptAudio has returned: finishing and closing it from inside its own
-                // callback would free what it is still using (pocketsphinx's native audio block)
-                long cut = pendingCutMs;
-                pendingCutMs = -1;
+            // decided here, after the engine's acceptAudio has returned: finishing and closing it from inside its
+            // own callback would free what it is still using (pocketsphinx's native audio block); and on the audio
+            // fed, not on when a partial came, so a pause the engine's partials do not change over is seen too
+            long cut = dueCut();
+            if (cut >= 0) {
                 cutAt(cut);
             }
         }
@@ -133,8 +151,8 @@ public final class UtteranceCutter implements SpeechEngine {
         public void onPartial(Hypothesis partial) {
             Hypothesis shifted = shift(partial, innerOffsetMs);
             listener.onPartial(shifted);
-            if (!replaying && cuttingAtMs < 0 && pendingCutMs < 0) {
-                pendingCutMs = cutPoint(shifted.words(), shifted.endMs());
+            if (cuttingAtMs < 0) {
+                underWay = shifted.words();
             }
         }
 
@@ -142,7 +160,7 @@ public final class UtteranceCutter implements SpeechEngine {
         public void onFinal(Hypothesis fin) {
             Hypothesis shifted = shift(fin, innerOffsetMs);
             if (cuttingAtMs >= 0) {
-                long cut = cutIn(shifted.words(), cuttingAtMs);
+                long cut = offWords(shifted.words(), cuttingAtMs);
                 cuttingAtMs = cut;
                 List<RecognizedWord> before = shifted.words().stream()
                         .filter(w -> (w.startMs() + w.endMs()) / 2 < cut).toList();
@@ -153,56 +171,127 @@ public final class UtteranceCutter implements SpeechEngine {
                 return;
             }
             listener.onFinal(shifted);
-            pendingCutMs = -1; // the engine ended the utterance itself
+            underWay = List.of(); // the engine ended the utterance itself
             if (!shifted.words().isEmpty()) {
                 forgetBefore(shifted.endMs()); // the engine's next utterance starts after its final
             }
         }
 
         /**
-         * Whether the utterance whose words are {@code words}, heard to {@code heardMs}, is due for a cut: the latest
-         * time the cut may lie at (its words heard {@link #SETTLE_MS} past), or -1. Where exactly is the final's to
-         * say ({@link #cutIn}): partials' words absorb the pauses between them, the final's are segmented.
+         * Where to cut the utterance under way now, or -1 (not due, or no pause to cut at yet). Due once its oldest
+         * word ended {@code maxDelayMs} of audio ago (or its words fill a block); then cut in the middle of the
+         * latest pause in the audio after that word, one the engine has heard {@link #SETTLE_MS} into. A speaker who
+         * leaves no such pause at all is cut at the quietest moment once the oldest word waited twice the delay.
+         * Only at a pause: a cut between two words with no pause between them costs the words on both sides (the
+         * engine hears the second one's start without what led to it), and a cut at the first of several tiny gaps
+         * left the rest of the utterance overdue at once, so it was cut again after the next word, and again.
          */
-        private long cutPoint(List<RecognizedWord> words, long heardMs) {
-            if (words.size() < 2) {
+        private long dueCut() {
+            if (underWay.isEmpty()) {
                 return -1;
             }
-            boolean due = heardMs - words.get(0).endMs() >= maxDelayMs || blockChars > 0 && chars(words) >= blockChars;
-            return due ? heardMs - SETTLE_MS : -1;
+            long heardMs = samplesFed * 1000 / SAMPLE_RATE;
+            long waited = heardMs - underWay.get(0).endMs();
+            boolean due = waited >= maxDelayMs || blockChars > 0 && chars(underWay) >= blockChars;
+            if (!due) {
+                return -1;
+            }
+            long pause = latestPause(underWay.get(0).endMs(), heardMs);
+            if (pause >= 0 || waited < 2 * maxDelayMs) {
+                return pause;
+            }
+            return quietest(underWay.get(0).endMs(), heardMs - SETTLE_MS);
         }
 
         /**
-         * The cut in the engine's final: the middle of its latest pause of at least {@link #MIN_PAUSE_MS} before
-         * {@code limitMs}, else of its widest gap there, else after its last word that ends before it.
+         * The middle of the latest quiet run of at least {@link #MIN_PAUSE_MS} after fromMs that speech has ended,
+         * or -1.
          */
-        private long cutIn(List<RecognizedWord> words, long limitMs) {
-            long latestPause = -1;
-            long widest = Long.MIN_VALUE;
-            long widestMiddle = -1;
-            long lastEnd = -1;
-            for (int i = 0; i < words.size(); i++) {
-                long end = words.get(i).endMs();
-                if (end > limitMs) {
-                    break;
+        private long latestPause(long fromMs, long heardMs) {
+            double[] db = frameLoudness();
+            double quiet = quietBelow(db);
+            long best = -1;
+            int run = 0;
+            for (int f = 0; f < db.length; f++) {
+                if (db[f] < quiet) {
+                    run++;
+                    continue;
                 }
-                lastEnd = end;
-                if (i + 1 < words.size()) {
-                    long gap = words.get(i + 1).startMs() - end;
-                    long middle = end + Math.max(0, gap) / 2;
-                    if (middle > limitMs) {
-                        break;
-                    }
-                    if (gap >= MIN_PAUSE_MS) {
-                        latestPause = middle;
-                    }
-                    if (gap > widest) {
-                        widest = gap;
-                        widestMiddle = middle;
-                    }
+                // only a pause the speaker has ended: one still going on may reach the engine's own end of
+                // utterance, which keeps its decoder's context (a cut there, 0.3 s into a sentence's pause, cost
+                // the lecture a word: the fresh stream after it heard "said" as "should")
+                // only the part after the oldest word: an engine's word may reach into the pause that follows it
+                long startMs = Math.max(fromMs, keptFromMs + (long) (f - run) * FRAME_MS);
+                long lengthMs = keptFromMs + (long) f * FRAME_MS - startMs;
+                if (run > 0 && lengthMs >= MIN_PAUSE_MS && startMs <= heardMs - SETTLE_MS) {
+                    best = startMs + lengthMs / 2;
+                }
+                run = 0;
+            }
+            return best;
+        }
+
+        /** The middle of the quietest 50 ms between the two times (the engine's utterance must end somewhere). */
+        private long quietest(long fromMs, long toMs) {
+            double[] db = frameLoudness();
+            int width = 5;
+            int from = (int) Math.max(0, (fromMs - keptFromMs) / FRAME_MS);
+            int to = (int) Math.min(db.length, (toMs - keptFromMs) / FRAME_MS);
+            double lowest = Double.MAX_VALUE;
+            long best = toMs;
+            for (int f = from; f + width <= to; f++) {
+                double sum = 0;
+                for (int k = f; k < f + width; k++) {
+                    sum += db[k];
+                }
+                if (sum <= lowest) { // the latest of equals: the shortest tail to decode again
+                    lowest = sum;
+                    best = keptFromMs + (long) f * FRAME_MS + width * FRAME_MS / 2;
                 }
             }
-            return latestPause >= 0 ? latestPause : widestMiddle >= 0 ? widestMiddle : lastEnd >= 0 ? lastEnd : limitMs;
+            return best;
+        }
+
+        /** Each whole 10 ms frame of the kept audio, in dB over 1 (so digital silence is 0, not minus infinity). */
+        private double[] frameLoudness() {
+            int per = SAMPLE_RATE * FRAME_MS / 1000;
+            double[] db = new double[keptLength / per];
+            for (int f = 0; f < db.length; f++) {
+                double energy = 0;
+                for (int i = f * per; i < (f + 1) * per; i++) {
+                    energy += (double) kept[i] * kept[i];
+                }
+                db[f] = 10 * Math.log10(1 + energy / per);
+            }
+            return db;
+        }
+
+        /**
+         * Loudness below which a frame is quiet: relative to this audio's own quiet and loud frames, so a noisy
+         * room's floor is not speech and a quiet speaker's words are not silence.
+         */
+        private double quietBelow(double[] db) {
+            if (db.length == 0) {
+                return 0;
+            }
+            double[] sorted = db.clone();
+            Arrays.sort(sorted);
+            double floor = sorted[(int) (0.05 * (sorted.length - 1))];
+            double peak = sorted[(int) (0.95 * (sorted.length - 1))];
+            return Math.min(floor + QUIET_ABOVE_FLOOR_DB, peak - QUIET_BELOW_PEAK_DB);
+        }
+
+        /**
+         * The planned cut, moved off any word of the engine's final that spans it (to that word's end if most of
+         * it lies before, else to its start), so the audio fed again never starts inside a word the final sent.
+         */
+        private long offWords(List<RecognizedWord> words, long plannedMs) {
+            for (RecognizedWord w : words) {
+                if (w.startMs() < plannedMs && plannedMs < w.endMs()) {
+                    return (w.startMs() + w.endMs()) / 2 < plannedMs ? w.endMs() : w.startMs();
+                }
+            }
+            return plannedMs;
         }
 
         /** Ends the engine's utterance at {@code plannedMs} (this stream's time) and feeds the audio after it again. */
@@ -215,6 +304,7 @@ public final class UtteranceCutter implements SpeechEngine {
             }
             long cutMs = Math.max(keptFromMs, cuttingAtMs);
             cuttingAtMs = -1;
+            underWay = List.of();
             cuts++;
             onCut.run();
             int from = (int) Math.min(keptLength, (cutMs - keptFromMs) * SAMPLE_RATE / 1000);
@@ -222,12 +312,7 @@ public final class UtteranceCutter implements SpeechEngine {
             forgetBefore(cutMs);
             innerOffsetMs = keptFromMs;
             inner = engine.openStream(options, this);
-            replaying = true; // a replay's partials are the new utterance's first: none of its words is overdue
-            try {
-                inner.acceptAudio(again, again.length);
-            } finally {
-                replaying = false;
-            }
+            inner.acceptAudio(again, again.length);
         }
 
         private void keep(short[] samples, int length) {

@@ -73,7 +73,7 @@ public final class Sessions {
     private volatile boolean speakerChanges;
     /** Streams whose speaker changes are marked whatever the setting (a REACH task whose item has enableSpeakerId). */
     private final java.util.Set<String> speakerChangeStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile Duration maxFinalDelay = Duration.ZERO;
+    private volatile Duration maxFinalDelay = Duration.ofMillis(3_000); // captions.max_final_delay_ms's default
     private volatile Supplier<CaseAndPunctuation> restorers = () -> CaseAndPunctuation.NONE;
     /** Told of each new session before it reads any audio (the console attaches its watch there). */
     private final List<Consumer<StreamSession>> openListeners = new CopyOnWriteArrayList<>();
