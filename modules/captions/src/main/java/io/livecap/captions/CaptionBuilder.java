@@ -19,15 +19,9 @@ import java.util.List;
  * No caption starts before the previous final ended (engines may let a word overlap its neighbour, and a block of a
  * long utterance begins where its first word does), so the finals of one stream never overlap.
  *
- * <p>Finals do not wait for the engine's end of utterance (pocketsphinx needs 0.5 s of silence, which a speaker with
- * short pauses never leaves, so without this its finals came only when its 20 s utterance limit cut in): once the
- * words of the engine's hypothesis that no final has carried yet and that it has heard {@link #FINAL_SETTLE_MS}
- * past fill a caption block, or the oldest of them ended {@code maxFinalDelayMs} of audio ago, they are sent as a
- * final at once (an early final). The engine's utterance
- * goes on with the rest: later partials and its own final carry only the words after those, so no word is sent as
- * final twice and none is lost; the engine's final may correct only words not sent yet ({@link #finalDisagreed()}
- * counts the sent words it did not keep). Each early final closes its own {@code utterance} number, and the rest of
- * the engine's utterance goes on under the next one, so a final still replaces exactly the partials of its number.
+ * <p>A final replaces exactly the partials of its {@code utterance} number. Finals that do not wait for the
+ * engine's end of utterance come from the engine itself: the session cuts its utterance at a short real pause
+ * ({@code UtteranceCutter}), so every final here is the engine's own.
  *
  * <p>Runs on the session's thread, like the recogniser that calls it.
  */
@@ -37,8 +31,6 @@ public final class CaptionBuilder implements RecognitionListener {
     private static final long PARTIAL_REFRESH_MS = 300;
     /** Keep this much audio before the last final in the timing map, in case an engine revises a boundary. */
     private static final long TIMING_MARGIN_MS = 5_000;
-    /** An early final takes only words the engine has heard this far past (as medium stability's age rule). */
-    private static final long FINAL_SETTLE_MS = 1_000;
 
     private final String streamId;
     private final String language;
@@ -48,11 +40,6 @@ public final class CaptionBuilder implements RecognitionListener {
     private final long session;
     private final PartialStabilizer stabilizer;
     private final CaseAndPunctuation restorer;
-    private final long maxFinalDelayMs;
-    /** The engine utterance's words already sent in early finals (as the engine gave them), in order. */
-    private final List<CaptionWord> sentEarly = new ArrayList<>();
-    private long finalDisagreed;
-    private long earlyFinals;
     private long nextSeq;
     private long utterance;
     private long lastFinalEndMs;
@@ -85,34 +72,12 @@ public final class CaptionBuilder implements RecognitionListener {
                           long session, long nextUtterance, long lastFinalEndMs, Stability stability,
                           CaseAndPunctuation restorer, CaptionSink sink) {
         this(streamId, language, timing, breaker, nextSeq, session, nextUtterance, lastFinalEndMs,
-                new PartialStabilizer(stability), restorer, 0, sink);
-    }
-
-    /**
-     * @param maxFinalDelayMs committed words wait at most this much audio for a final, and a block of them none
-     *                        (0: no early finals, finals come at the engine's end of utterance only)
-     */
-    public CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
-                          long session, long nextUtterance, long lastFinalEndMs, Stability stability,
-                          CaseAndPunctuation restorer, long maxFinalDelayMs, CaptionSink sink) {
-        this(streamId, language, timing, breaker, nextSeq, session, nextUtterance, lastFinalEndMs,
-                new PartialStabilizer(stability), restorer, maxFinalDelayMs, sink);
+                new PartialStabilizer(stability), restorer, sink);
     }
 
     CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
                    long session, long nextUtterance, long lastFinalEndMs, PartialStabilizer stabilizer,
                    CaseAndPunctuation restorer, CaptionSink sink) {
-        this(streamId, language, timing, breaker, nextSeq, session, nextUtterance, lastFinalEndMs, stabilizer,
-                restorer, 0, sink);
-    }
-
-    CaptionBuilder(String streamId, String language, TimingMap timing, LineBreaker breaker, long nextSeq,
-                   long session, long nextUtterance, long lastFinalEndMs, PartialStabilizer stabilizer,
-                   CaseAndPunctuation restorer, long maxFinalDelayMs, CaptionSink sink) {
-        if (maxFinalDelayMs < 0) {
-            throw new IllegalArgumentException("maxFinalDelayMs must be >= 0, got " + maxFinalDelayMs);
-        }
-        this.maxFinalDelayMs = maxFinalDelayMs;
         this.stabilizer = stabilizer;
         this.restorer = restorer;
         this.session = session;
@@ -131,16 +96,12 @@ public final class CaptionBuilder implements RecognitionListener {
         if (partial.isEmpty()) {
             return;
         }
-        List<PartialStabilizer.Shown> steadied = stabilizer.partial(partial);
-        if (maxFinalDelayMs > 0) {
-            finalizeEarly(partial.words().stream().filter(w -> !sentAlready(w)).toList(), partial.endMs());
-        }
-        List<PartialStabilizer.Shown> steady = notSentEarly(steadied);
+        List<PartialStabilizer.Shown> steady = stabilizer.partial(partial);
         if (steady.isEmpty()) {
             return; // nothing settled enough to show yet
         }
         List<CaptionWord> shownWords = steady.stream().map(s -> toCaptionWord(s.word(), s.stable())).toList();
-        List<String> words = restoredAfterSent(shownWords, false);
+        List<String> words = restorer.restore(shownWords, false);
         String text = String.join(" ", words);
         // a word that has just become stable is news for a viewer that marks stable words
         String state = text + steady.stream().filter(PartialStabilizer.Shown::stable).count();
@@ -152,8 +113,7 @@ public final class CaptionBuilder implements RecognitionListener {
         List<String> lines = breaker.lines(words);
         // a roll-up display shows the newest block
         List<String> shown = lines.subList(Math.max(0, lines.size() - breaker.maxLines()), lines.size());
-        long firstWordMs = steady.get(0).word().startMs();
-        long startMs = sentEarly.isEmpty() ? Math.min(partial.startMs(), firstWordMs) : firstWordMs;
+        long startMs = Math.min(partial.startMs(), steady.get(0).word().startMs());
         emit(false, text, shown, startMs, Math.max(partial.endMs(), startMs), withTexts(shownWords, words));
     }
 
@@ -163,56 +123,11 @@ public final class CaptionBuilder implements RecognitionListener {
             return;
         }
         stabilizer.fin(fin);
-        for (CaptionWord sent : sentEarly) {
-            if (!kept(sent, fin.words())) {
-                finalDisagreed++; // the engine changed its mind about a word already sent: it stays as sent
-            }
-        }
-        List<RecognizedWord> words = fin.words().stream().filter(w -> !sentAlready(w)).toList();
-        if (!words.isEmpty()) {
-            List<CaptionWord> all = toCaptionWords(words);
-            List<String> texts = restoredAfterSent(all, true);
-            emitFinals(withTexts(all, texts), texts, breaker.blocks(texts));
-            timing.forgetBefore(words.get(words.size() - 1).endMs() - TIMING_MARGIN_MS);
-            utterance++;
-        }
-        sentEarly.clear();
-        lastPartialText = "";
-        lastPartialEndMs = Long.MIN_VALUE;
-    }
-
-    /**
-     * Sends as a final the words of the engine's current hypothesis (those not sent yet, {@code words}) that it has
-     * heard {@link #FINAL_SETTLE_MS} past, once they fill a block (the full blocks), or all of them once the oldest
-     * ended {@code maxFinalDelayMs} before {@code heardMs}. The hypothesis, not the partials' committed words: it is
-     * the engine's best guess now, and what its own final would most likely say (committed words are frozen for
-     * the viewer's sake, and the engine's final corrects some of them).
-     */
-    private void finalizeEarly(List<RecognizedWord> words, long heardMs) {
-        long settle = Math.min(FINAL_SETTLE_MS, maxFinalDelayMs);
-        int settled = 0;
-        while (settled < words.size() && heardMs - words.get(settled).endMs() >= settle) {
-            settled++;
-        }
-        if (settled == 0) {
-            return;
-        }
-        List<CaptionWord> all = toCaptionWords(words);
-        // restored with the words after them, so the last one gets the stop or comma its pause calls for
-        List<String> texts = restoredAfterSent(all, false).subList(0, settled);
-        List<List<Integer>> blocks = breaker.blocks(texts);
-        // a block followed by another is full; the last one goes only once its oldest word has waited long enough
-        boolean overdue = heardMs - words.get(0).endMs() >= maxFinalDelayMs;
-        List<List<Integer>> due = overdue ? blocks : blocks.subList(0, blocks.size() - 1);
-        if (due.isEmpty()) {
-            return;
-        }
-        int count = due.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum();
-        emitFinals(withTexts(all.subList(0, count), texts.subList(0, count)), texts.subList(0, count), due);
-        sentEarly.addAll(all.subList(0, count));
-        earlyFinals++;
+        List<CaptionWord> all = toCaptionWords(fin.words());
+        List<String> texts = restorer.restore(all, true);
+        emitFinals(withTexts(all, texts), texts, breaker.blocks(texts));
+        timing.forgetBefore(fin.words().get(fin.words().size() - 1).endMs() - TIMING_MARGIN_MS);
         utterance++;
-        timing.forgetBefore(words.get(count - 1).endMs() - TIMING_MARGIN_MS);
         lastPartialText = "";
         lastPartialEndMs = Long.MIN_VALUE;
     }
@@ -234,53 +149,6 @@ public final class CaptionBuilder implements RecognitionListener {
             emit(true, String.join(" ", texts.subList(first, first + count)), lines, startMs, endMs, blockWords);
             first += count;
         }
-    }
-
-    /**
-     * The texts of {@code words}, which follow the words this utterance already sent early: restored with those in
-     * front, so a sentence that goes on across an early final is not given a new capital.
-     */
-    private List<String> restoredAfterSent(List<CaptionWord> words, boolean fin) {
-        if (sentEarly.isEmpty()) {
-            return restorer.restore(words, fin);
-        }
-        List<CaptionWord> context = new ArrayList<>(sentEarly);
-        context.addAll(words);
-        List<String> texts = restorer.restore(context, fin);
-        return texts.subList(sentEarly.size(), texts.size());
-    }
-
-    private List<PartialStabilizer.Shown> notSentEarly(List<PartialStabilizer.Shown> steady) {
-        if (sentEarly.isEmpty()) {
-            return steady;
-        }
-        return steady.stream().filter(s -> !sentAlready(s.word())).toList();
-    }
-
-    /** Whether a word lies in what early finals covered (matched by time, as the stabilizer matches words). */
-    private boolean sentAlready(RecognizedWord word) {
-        return !sentEarly.isEmpty()
-                && (word.startMs() + word.endMs()) / 2 <= sentEarly.get(sentEarly.size() - 1).endMs();
-    }
-
-    private static boolean kept(CaptionWord sent, List<RecognizedWord> fin) {
-        long middle = (sent.startMs() + sent.endMs()) / 2;
-        for (RecognizedWord w : fin) {
-            if (w.word().equals(sent.word()) && w.startMs() <= middle + 100 && w.endMs() >= middle - 100) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Finals sent before their engine utterance ended. */
-    public long earlyFinals() {
-        return earlyFinals;
-    }
-
-    /** Words sent in early finals that the engine's final for their utterance then changed or dropped. */
-    public long finalDisagreed() {
-        return finalDisagreed;
     }
 
     /** The seq the next caption will carry. */

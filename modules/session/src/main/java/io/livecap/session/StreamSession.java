@@ -411,29 +411,17 @@ public final class StreamSession {
         return new RecognitionListener() {
             @Override
             public void onPartial(Hypothesis partial) {
-                long early = builder.earlyFinals();
                 builder.onPartial(partial);
-                if (builder.earlyFinals() > early) {
-                    // finals sent before the engine's end of utterance (captions.max_final_delay_ms)
-                    Metrics.counter("livecap.captions.early_finals").increment(builder.earlyFinals() - early);
-                    saveTimeline(builder, false);
-                }
             }
 
             @Override
             public void onFinal(Hypothesis fin) {
                 long corrected = builder.stableWordsCorrected();
-                long disagreed = builder.finalDisagreed();
                 builder.onFinal(fin);
                 if (builder.stableWordsCorrected() > corrected) {
                     // a final that changed words partials had shown as stable: how far "stable" can be trusted
                     Metrics.counter("livecap.captions.stable.corrected")
                             .increment(builder.stableWordsCorrected() - corrected);
-                }
-                if (builder.finalDisagreed() > disagreed) {
-                    // the engine's final differs from words an early final already sent: those stay as sent
-                    Metrics.counter("livecap.captions.early_finals.disagreed")
-                            .increment(builder.finalDisagreed() - disagreed);
                 }
                 saveTimeline(builder, false);
             }
