@@ -16,7 +16,9 @@ import java.util.Map;
  * <li>final latency, per utterance: from the send time of its last word's last sample to the arrival of its last
  *     final (a long utterance comes as several finals, one per caption block).</li>
  * </ul>
- * Words are judged by the final's times: a partial can only be right about a word the final keeps.
+ * Words are judged by the final's times: a partial can only be right about a word the final keeps. A word is the
+ * same whatever its case and punctuation: the restorer ends a sentence with a full stop only in its final, but
+ * the viewer read the word when the partial showed it.
  */
 final class StreamLatency {
 
@@ -70,7 +72,7 @@ final class StreamLatency {
                 continue;
             }
             if (!h.isFinal()) {
-                if (h.words().size() > index && h.words().get(index).word().equals(word)) {
+                if (h.words().size() > index && sameWord(h.words().get(index).word(), word)) {
                     return h.arrivedEpochMs();
                 }
             } else {
@@ -81,5 +83,17 @@ final class StreamLatency {
             }
         }
         throw new IllegalStateException("word " + index + " of utterance " + utterance + " never arrived");
+    }
+
+    /** Equal letters and digits, ignoring case: what a restorer may change ("lecture" is "Lecture."). */
+    static boolean sameWord(String a, String b) {
+        return letters(a).equals(letters(b));
+    }
+
+    private static String letters(String word) {
+        StringBuilder kept = new StringBuilder(word.length());
+        word.codePoints().filter(c -> Character.isLetterOrDigit(c) || c == '\'')
+                .map(Character::toLowerCase).forEach(kept::appendCodePoint);
+        return kept.toString();
     }
 }

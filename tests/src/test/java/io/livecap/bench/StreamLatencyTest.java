@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Latency attribution on a hand-made stream: 16 kHz, 100 ms chunks sent at 10_000 + 100 k ms (chunk k holds
@@ -63,5 +64,21 @@ class StreamLatencyTest {
                 latency.partial().stream().map(StreamLatency.Latency::ms).toList());
         assertEquals(List.of(new StreamLatency.Latency(1230, 310), new StreamLatency.Latency(1800, 200)),
                 latency.finals());
+    }
+
+    @Test
+    void aWordCountsAsShownWhateverCaseAndPunctuationItsFinalAdds() {
+        List<Heard> heard = List.of(
+                new Heard(T0 + 700, 3, false, List.of(w("the", 300, 450))),
+                new Heard(T0 + 1100, 3, false, List.of(w("The", 300, 450), w("end", 460, 900))),
+                new Heard(T0 + 1500, 3, true, List.of(w("The", 300, 450), w("end.", 460, 900))),
+                new Heard(T0 + 2500, 4, false, List.of(w("end", 1500, 1800))),
+                new Heard(T0 + 2600, 4, true, List.of(w("And", 1500, 1800))));
+        StreamLatency latency = new StreamLatency(heard, sendLog());
+        // "The" is the first partial's "the"; "end." is the second's "end" with the restorer's full stop: shown at
+        // T0+1100 (sent at T0+900), not with the final; "And" is another word than "end", so it counts to its final
+        assertEquals(List.of(300L, 200L, 800L),
+                latency.partial().stream().map(StreamLatency.Latency::ms).toList());
+        assertTrue(StreamLatency.sameWord("don't", "Don't,"));
     }
 }

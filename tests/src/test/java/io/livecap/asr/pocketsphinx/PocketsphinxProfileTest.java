@@ -11,7 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,14 +24,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code engine.pocketsphinx_profile}: the fast profile keeps the lecture's WER close to the accurate one's for
- * clearly less CPU. The CPU bound here is loose (a loaded CI machine); bench/ measures the real ratio.
+ * clearly less CPU. One decode of one file is one draw: where the 10 ms frames fall in the audio moves either
+ * profile's WER by 2-3 points on this 61 s sample (bench/README.md, "Profiles"), so each profile decodes the lecture
+ * behind 0, 37, 101 and 1031 samples of silence and is judged on the mean. The CPU bound is loose (a loaded CI
+ * machine); bench/ measures the real ratio side by side with the CLI.
  */
 class PocketsphinxProfileTest {
+
+    /** Sub-frame and whole-frame shifts of the audio against pocketsphinx's 160-sample frames. */
+    private static final int[] OFFSETS = {0, 37, 101, 1031};
 
     private static Decoded accurate;
     private static Decoded fast;
 
-    private record Decoded(double wer, double cpuSeconds, String text) {
+    /** Mean WER over the offsets, the CPU of all of them, and each offset's WER and text. */
+    private record Decoded(double wer, double cpuSeconds, List<Double> wers, List<String> texts) {
+        String describe() {
+            return String.format(Locale.ROOT, "mean %.1f %% (%s) in %.2f s of CPU", wer * 100,
+                    wers.stream().map(w -> String.format(Locale.ROOT, "%.1f", w * 100))
+                            .collect(Collectors.joining(" / ")), cpuSeconds);
+        }
     }
 
     @BeforeAll
@@ -35,42 +52,49 @@ class PocketsphinxProfileTest {
         short[] lecture = Lecture.samples();
         accurate = decode(PocketsphinxProfile.ACCURATE, lecture);
         fast = decode(PocketsphinxProfile.FAST, lecture);
-        System.out.printf("pocketsphinx lecture: accurate WER %.1f %% CPU %.2f s; fast WER %.1f %% CPU %.2f s%n",
-                accurate.wer * 100, accurate.cpuSeconds, fast.wer * 100, fast.cpuSeconds);
+        System.out.println("pocketsphinx lecture at offsets " + Arrays.toString(OFFSETS) + ": accurate "
+                + accurate.describe() + "; fast " + fast.describe());
     }
 
     private static Decoded decode(PocketsphinxProfile profile, short[] lecture) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        List<Double> wers = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        long cpu = 0;
         try (PocketsphinxEngine engine = PocketsphinxEngine.load(PocketsphinxEngine.DEFAULT_MODEL, profile)) {
-            RecordingListener recorded = new RecordingListener();
-            long cpu = threads.getCurrentThreadCpuTime();
-            try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
-                Lecture.feed(stream, lecture, 100);
+            for (int offset : OFFSETS) {
+                short[] shifted = Lecture.concat(new short[offset], lecture);
+                RecordingListener recorded = new RecordingListener();
+                long before = threads.getCurrentThreadCpuTime();
+                try (RecognitionStream stream = engine.openStream(StreamOptions.of("en-US"), recorded)) {
+                    Lecture.feed(stream, shifted, 100);
+                }
+                cpu += threads.getCurrentThreadCpuTime() - before;
+                String text = recorded.finalText();
+                wers.add(WordErrorRate.of(Lecture.transcript(), text));
+                texts.add(text);
             }
-            double seconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
-            String text = recorded.finalText();
-            return new Decoded(WordErrorRate.of(Lecture.transcript(), text), seconds, text);
         }
+        double mean = wers.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        return new Decoded(mean, cpu / 1e9, wers, texts);
     }
 
     @Test
-    void fastKeepsTheLecturesWordErrorRateWithinFivePointsOfAccurate() {
-        // issue 16 asks for 3 points; livecap's stream measures 3.8 (7.0 % against 3.2 %) where the CLI with the
-        // same arguments loses 0.6 (bench/README.md, "pocketsphinx cost"): this bound keeps what holds until that is
-        // explained. Deterministic: same audio, same decoder arguments.
-        assertTrue(fast.wer <= accurate.wer + 0.05, "fast WER " + fast.wer + " vs accurate " + accurate.wer
-                + ": " + fast.text);
+    void fastKeepsTheLecturesWordErrorRateWithinThreePointsOfAccurate() {
+        // measured: fast's mean 1.1 points over accurate's through livecap's stream (bench/README.md, "Profiles")
+        assertTrue(fast.wer <= accurate.wer + 0.03, "fast " + fast.describe() + " vs accurate "
+                + accurate.describe() + "; fast's texts: " + fast.texts);
     }
 
     @Test
-    void accurateTranscribesTheLectureWithinFivePercent() {
-        assertTrue(accurate.wer <= 0.05, "accurate WER " + accurate.wer + ": " + accurate.text);
+    void accurateTranscribesTheLectureWithinSixPercent() {
+        assertTrue(accurate.wer <= 0.06, "accurate " + accurate.describe() + ": " + accurate.texts);
     }
 
     @Test
     void fastCostsClearlyLessCpu() {
-        // measured 0.64-0.69x (this test, bench/ engine-cost); 0.8 leaves a loaded machine some noise
-        assertTrue(fast.cpuSeconds < 0.8 * accurate.cpuSeconds,
+        // measured 0.43-0.47x side by side (bench/ engine-cost); 0.7 leaves a loaded machine some noise
+        assertTrue(fast.cpuSeconds < 0.7 * accurate.cpuSeconds,
                 "fast " + fast.cpuSeconds + " s vs accurate " + accurate.cpuSeconds + " s of CPU");
     }
 

@@ -44,14 +44,16 @@ public final class PocketsphinxEngine implements SpeechEngine {
 
     private final PocketsphinxLibrary lib;
     private final List<String> decoderArguments;
+    private final DecodingSlots slots;
     private final Deque<Decoder> idle = new ArrayDeque<>();
     /** ps_init is not documented as thread-safe (it sets sphinxbase globals), and it is CPU-bound anyway. */
     private final Object loading = new Object();
     private boolean closed;
 
-    private PocketsphinxEngine(PocketsphinxLibrary lib, List<String> decoderArguments) {
+    private PocketsphinxEngine(PocketsphinxLibrary lib, List<String> decoderArguments, int threads) {
         this.lib = lib;
         this.decoderArguments = decoderArguments;
+        this.slots = new DecodingSlots(threads);
     }
 
     /** Empty when the library loads and the model is complete, else one line saying what is missing and the fix. */
@@ -90,14 +92,23 @@ public final class PocketsphinxEngine implements SpeechEngine {
         return load(modelRoot, PocketsphinxProfile.ACCURATE);
     }
 
-    /** {@link #load(Path)} with a search profile. */
+    /** {@link #load(Path)} with a search profile, decoding on at most one thread per core at a time. */
     public static PocketsphinxEngine load(Path modelRoot, PocketsphinxProfile profile) {
+        return load(modelRoot, profile, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@link #load(Path)} with a search profile; at most {@code threads} streams decode at once, the others wait
+     * their turn (see {@link DecodingSlots}).
+     */
+    public static PocketsphinxEngine load(Path modelRoot, PocketsphinxProfile profile, int threads) {
         Optional<String> reason = unavailableReason(modelRoot);
         if (reason.isPresent()) {
             throw new EngineUnavailableException(reason.get());
         }
         SphinxLog.install(Binding.LIB);
-        PocketsphinxEngine engine = new PocketsphinxEngine(Binding.LIB, decoderArguments(modelRoot, profile));
+        PocketsphinxEngine engine = new PocketsphinxEngine(Binding.LIB, decoderArguments(modelRoot, profile),
+                threads);
         try {
             engine.idle.push(engine.loadDecoder());
         } catch (PocketsphinxException e) {
@@ -127,11 +138,16 @@ public final class PocketsphinxEngine implements SpeechEngine {
         }
         Decoder decoder = take();
         try {
-            return new PocketsphinxStream(decoder, this::release, listener);
+            return new PocketsphinxStream(decoder, this::release, slots, listener);
         } catch (RuntimeException e) {
             release(decoder);
             throw e;
         }
+    }
+
+    /** The most streams that decoded at the same moment (at most {@code threads}). */
+    int mostDecodingAtOnce() {
+        return slots.mostAtOnce();
     }
 
     @Override

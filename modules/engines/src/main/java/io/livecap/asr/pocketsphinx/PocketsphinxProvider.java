@@ -13,6 +13,7 @@ public final class PocketsphinxProvider implements EngineProvider {
 
     private static final String MODEL = "pocketsphinx_model";
     private static final String PROFILE = "pocketsphinx_profile";
+    private static final String THREADS = "pocketsphinx_threads";
 
     @Override
     public String name() {
@@ -27,7 +28,8 @@ public final class PocketsphinxProvider implements EngineProvider {
     @Override
     public Map<String, String> settings() {
         return Map.of(MODEL, PocketsphinxEngine.DEFAULT_MODEL.toString(),
-                PROFILE, PocketsphinxProfile.ACCURATE.configName());
+                PROFILE, PocketsphinxProfile.ACCURATE.configName(),
+                THREADS, "0");
     }
 
     @Override
@@ -37,7 +39,23 @@ public final class PocketsphinxProvider implements EngineProvider {
 
     @Override
     public SpeechEngine load(EngineSettings settings) {
-        return PocketsphinxEngine.load(model(settings), PocketsphinxProfile.parse(settings.get(this, PROFILE)));
+        return PocketsphinxEngine.load(model(settings), PocketsphinxProfile.parse(settings.get(this, PROFILE)),
+                threads(settings.get(this, THREADS)));
+    }
+
+    /** {@code engine.pocketsphinx_threads}: 0 (the default) is one per core. */
+    static int threads(String value) {
+        int threads;
+        try {
+            threads = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            threads = -1;
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("engine.pocketsphinx_threads must be 0 (one per core) or a number of"
+                    + " threads, not " + value);
+        }
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     }
 
     private Path model(EngineSettings settings) {

@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * lattice: the share of all lattice paths' probability (acoustic and language model together) that goes
  * through this word at this time span. pocketsphinx computes it only once the utterance has ended, so partial
  * words carry confidence 0.
+ *
+ * <p>Decoding takes turns with the engine's other streams ({@link DecodingSlots}); the listener hears a turn's
+ * results after it, on the thread that fed the audio.
  */
 final class PocketsphinxStream implements RecognitionStream {
 
@@ -43,14 +46,18 @@ final class PocketsphinxStream implements RecognitionStream {
     private static final int BLOCK_SAMPLES = 50 * SAMPLES_PER_MS;
     /**
      * Steady partials commit a word once successive hypotheses agree on it, so this interval is what stability
-     * costs in latency: 100 ms, not 200 (bench/README.md, "Steady partials").
+     * costs in latency: 100 ms, not 200 (bench/README.md, "Steady partials"). Not 50 either: measured, that cost
+     * 10 % more engine CPU and made medium stability's partials later (bench/README.md, "Turns").
      */
     private static final long PARTIAL_EVERY_SAMPLES = 100 * SAMPLES_PER_MS;
     /** Continuous speech (or noise the VAD takes for speech) is cut here: a final at least this often. */
     private static final long MAX_UTTERANCE_SAMPLES = 20_000 * SAMPLES_PER_MS;
 
     private final Consumer<Decoder> release;
+    private final DecodingSlots slots;
     private final RecognitionListener listener;
+    /** Partials and finals of the turn under way, for the listener once it is over. */
+    private final List<Result> results = new ArrayList<>();
     private final Memory block = new Memory(BLOCK_SAMPLES * 2L);
     private Decoder decoder;
     private long samplesFed;
@@ -62,8 +69,9 @@ final class PocketsphinxStream implements RecognitionStream {
     private long lastPartialSample;
     private boolean finished;
 
-    PocketsphinxStream(Decoder decoder, Consumer<Decoder> release, RecognitionListener listener) {
+    PocketsphinxStream(Decoder decoder, Consumer<Decoder> release, DecodingSlots slots, RecognitionListener listener) {
         this.release = release;
+        this.slots = slots;
         this.listener = listener;
         decoder.startStream();
         this.decoder = decoder;
@@ -74,12 +82,21 @@ final class PocketsphinxStream implements RecognitionStream {
     public void acceptAudio(short[] samples, int length) {
         ensureOpen();
         Objects.checkFromIndexSize(0, length, samples.length);
-        for (int offset = 0; offset < length; offset += BLOCK_SAMPLES) {
-            int count = Math.min(BLOCK_SAMPLES, length - offset);
-            block.write(0, samples, offset, count);
-            decoder.process(block, count);
-            samplesFed += count;
-            followVoiceActivity();
+        for (int turn = 0; turn < length && decoder != null && !finished; turn += DecodingSlots.TURN_SAMPLES) {
+            int end = Math.min(length, turn + DecodingSlots.TURN_SAMPLES);
+            slots.enter();
+            try {
+                for (int offset = turn; offset < end; offset += BLOCK_SAMPLES) {
+                    int count = Math.min(BLOCK_SAMPLES, end - offset);
+                    block.write(0, samples, offset, count);
+                    decoder.process(block, count);
+                    samplesFed += count;
+                    followVoiceActivity();
+                }
+            } finally {
+                slots.exit();
+            }
+            deliver();
         }
     }
 
@@ -93,7 +110,13 @@ final class PocketsphinxStream implements RecognitionStream {
         }
         finished = true;
         if (utteranceOpen) {
-            endUtterance(false);
+            slots.enter();
+            try {
+                endUtterance(false);
+            } finally {
+                slots.exit();
+            }
+            deliver();
         }
     }
 
@@ -106,7 +129,12 @@ final class PocketsphinxStream implements RecognitionStream {
         decoder = null;
         try {
             if (utteranceOpen) {
-                closing.endUtterance();
+                slots.enter();
+                try {
+                    closing.endUtterance();
+                } finally {
+                    slots.exit();
+                }
             }
         } catch (RuntimeException e) {
             log.warn("closing a pocketsphinx stream: {}", e.getMessage());
@@ -140,7 +168,26 @@ final class PocketsphinxStream implements RecognitionStream {
 
     private void reportPartial() {
         lastPartialSample = samplesFed;
-        listener.onPartial(hypothesis(decoder.segments(), false));
+        results.add(new Result(hypothesis(decoder.segments(), false), false));
+    }
+
+    /**
+     * Hands the turn's results to the listener once the turn is over: what the listener does with them (store,
+     * send) never keeps another stream from decoding.
+     */
+    private void deliver() {
+        List<Result> turn = List.copyOf(results);
+        results.clear();
+        for (Result result : turn) {
+            if (result.fin()) {
+                listener.onFinal(result.hypothesis());
+            } else {
+                listener.onPartial(result.hypothesis());
+            }
+        }
+    }
+
+    private record Result(Hypothesis hypothesis, boolean fin) {
     }
 
     private void endUtterance(boolean startNext) {
@@ -157,7 +204,7 @@ final class PocketsphinxStream implements RecognitionStream {
             utteranceStartSample = samplesFed;
         }
         if (!fin.isEmpty()) {
-            listener.onFinal(fin);
+            results.add(new Result(fin, true));
         }
     }
 
