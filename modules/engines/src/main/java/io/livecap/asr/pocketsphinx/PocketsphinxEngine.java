@@ -115,6 +115,8 @@ public final class PocketsphinxEngine implements SpeechEngine {
             throw new EngineUnavailableException("pocketsphinx could not load the model at " + modelRoot + ": "
                     + e.getMessage(), e);
         }
+        log.info("pocketsphinx: profile {}, at most {} streams decoding at once (engine.pocketsphinx_threads)",
+                profile.configName(), threads);
         return engine;
     }
 
