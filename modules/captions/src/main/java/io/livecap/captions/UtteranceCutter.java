@@ -104,6 +104,12 @@ public final class UtteranceCutter implements SpeechEngine {
         private short[] kept = new short[SAMPLE_RATE * 4];
         private int keptLength;
         private long keptFromMs;
+        /**
+         * Loudness of the kept audio's first {@code loudFrames} whole frames: kept audio only grows at its end
+         * between cuts, so each frame is measured once, not on every chunk while a word is overdue.
+         */
+        private double[] loudness = new double[0];
+        private int loudFrames;
         /** All the samples this stream has been given: its time, whatever the engine's partials say. */
         private long samplesFed;
         /** The words of the utterance under way, as its latest partial has them (this stream's time). */
@@ -255,15 +261,19 @@ public final class UtteranceCutter implements SpeechEngine {
         /** Each whole 10 ms frame of the kept audio, in dB over 1 (so digital silence is 0, not minus infinity). */
         private double[] frameLoudness() {
             int per = SAMPLE_RATE * FRAME_MS / 1000;
-            double[] db = new double[keptLength / per];
-            for (int f = 0; f < db.length; f++) {
+            int frames = keptLength / per;
+            if (loudness.length < frames) {
+                loudness = Arrays.copyOf(loudness, Math.max(frames, loudness.length * 2));
+            }
+            for (int f = loudFrames; f < frames; f++) {
                 double energy = 0;
                 for (int i = f * per; i < (f + 1) * per; i++) {
                     energy += (double) kept[i] * kept[i];
                 }
-                db[f] = 10 * Math.log10(1 + energy / per);
+                loudness[f] = 10 * Math.log10(1 + energy / per);
             }
-            return db;
+            loudFrames = frames;
+            return Arrays.copyOf(loudness, frames);
         }
 
         /**
@@ -331,6 +341,7 @@ public final class UtteranceCutter implements SpeechEngine {
             System.arraycopy(kept, drop, kept, 0, keptLength - drop);
             keptLength -= drop;
             keptFromMs += drop * 1000L / SAMPLE_RATE;
+            loudFrames = 0; // the frames now fall elsewhere in the samples
         }
     }
 
