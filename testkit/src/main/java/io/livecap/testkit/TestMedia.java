@@ -68,9 +68,13 @@ public final class TestMedia {
         return pieces;
     }
 
-    /** livecap's ffmpeg processes decoding live (they alone use ashowinfo) that this JVM started. */
+    /**
+     * livecap's ffmpeg processes decoding live (they alone use ashowinfo) that this JVM started itself. Its children
+     * only: the end-to-end tests of the concurrent lane (junit-platform.properties) run livecap processes whose
+     * decoders are this JVM's grandchildren, alive while those tests are.
+     */
     public static List<ProcessHandle> runningDecoders() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("ashowinfo")).orElse(false))
                 .toList();
     }
