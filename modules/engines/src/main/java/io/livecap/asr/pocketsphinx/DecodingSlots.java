@@ -27,6 +27,16 @@ final class DecodingSlots {
         this.turns = new Semaphore(slots, true);
     }
 
+    /** Waits for a turn, does {@code work} in it and gives the turn up, even when the work throws. */
+    void inTurn(Runnable work) {
+        enter();
+        try {
+            work.run();
+        } finally {
+            exit();
+        }
+    }
+
     /** Waits for a turn. */
     void enter() {
         turns.acquireUninterruptibly();

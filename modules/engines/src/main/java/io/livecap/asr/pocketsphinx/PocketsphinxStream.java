@@ -83,19 +83,17 @@ final class PocketsphinxStream implements RecognitionStream {
         ensureOpen();
         Objects.checkFromIndexSize(0, length, samples.length);
         for (int turn = 0; turn < length && decoder != null && !finished; turn += DecodingSlots.TURN_SAMPLES) {
+            int from = turn;
             int end = Math.min(length, turn + DecodingSlots.TURN_SAMPLES);
-            slots.enter();
-            try {
-                for (int offset = turn; offset < end; offset += BLOCK_SAMPLES) {
+            slots.inTurn(() -> {
+                for (int offset = from; offset < end; offset += BLOCK_SAMPLES) {
                     int count = Math.min(BLOCK_SAMPLES, end - offset);
                     block.write(0, samples, offset, count);
                     decoder.process(block, count);
                     samplesFed += count;
                     followVoiceActivity();
                 }
-            } finally {
-                slots.exit();
-            }
+            });
             deliver();
         }
     }
@@ -110,12 +108,7 @@ final class PocketsphinxStream implements RecognitionStream {
         }
         finished = true;
         if (utteranceOpen) {
-            slots.enter();
-            try {
-                endUtterance(false);
-            } finally {
-                slots.exit();
-            }
+            slots.inTurn(() -> endUtterance(false));
             deliver();
         }
     }
@@ -129,12 +122,7 @@ final class PocketsphinxStream implements RecognitionStream {
         decoder = null;
         try {
             if (utteranceOpen) {
-                slots.enter();
-                try {
-                    closing.endUtterance();
-                } finally {
-                    slots.exit();
-                }
+                slots.inTurn(closing::endUtterance);
             }
         } catch (RuntimeException e) {
             log.warn("closing a pocketsphinx stream: {}", e.getMessage());
